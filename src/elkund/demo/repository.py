@@ -1,0 +1,19 @@
+"""The little SQL of the demo loader: how much is already there."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from elkund.customers.models import Customer
+from elkund.grid.models import Installation
+from elkund.metering.models import MeterValue
+
+
+def counts(session: Session) -> tuple[int, int, int]:
+    """Customers, installations and current meter values in the database."""
+    return (
+        session.scalar(select(func.count()).select_from(Customer)) or 0,
+        session.scalar(select(func.count()).select_from(Installation)) or 0,
+        session.scalar(select(func.count()).select_from(MeterValue)) or 0,
+    )

@@ -1,0 +1,55 @@
+"""All SQL of the grid domain."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from elkund.grid.models import Installation, InstallationHolder, SupplyPeriod
+
+
+def installation_by_gsrn(session: Session, gsrn: str) -> Installation | None:
+    return session.scalars(select(Installation).where(Installation.gsrn == gsrn)).one_or_none()
+
+
+def holders(session: Session, installation_id: int) -> list[InstallationHolder]:
+    query = (
+        select(InstallationHolder)
+        .where(InstallationHolder.installation_id == installation_id)
+        .order_by(InstallationHolder.move_in)
+    )
+    return list(session.scalars(query))
+
+
+def holder_on(session: Session, installation_id: int, day: date) -> InstallationHolder | None:
+    query = select(InstallationHolder).where(
+        InstallationHolder.installation_id == installation_id,
+        InstallationHolder.move_in <= day,
+        or_(InstallationHolder.move_out.is_(None), InstallationHolder.move_out > day),
+    )
+    return session.scalars(query).one_or_none()
+
+
+def installations_held(session: Session, customer_id: int, day: date) -> list[Installation]:
+    query = (
+        select(Installation)
+        .join(InstallationHolder, InstallationHolder.installation_id == Installation.id)
+        .where(
+            InstallationHolder.customer_id == customer_id,
+            InstallationHolder.move_in <= day,
+            or_(InstallationHolder.move_out.is_(None), InstallationHolder.move_out > day),
+        )
+        .order_by(Installation.gsrn)
+    )
+    return list(session.scalars(query))
+
+
+def supply_periods(session: Session, installation_id: int) -> list[SupplyPeriod]:
+    query = (
+        select(SupplyPeriod)
+        .where(SupplyPeriod.installation_id == installation_id)
+        .order_by(SupplyPeriod.start_date)
+    )
+    return list(session.scalars(query))

@@ -1,0 +1,453 @@
+"""Mina sidor – Förbrukning and Ladda ner: the customer's own meter values (SUP-12, SUP-14, TPA-11,
+EU-1).
+
+Förbrukning shows one installation's consumption per quarter-hour, hour, day, week, month or year
+for a chosen period, as an SVG chart with the numbers in a table beside it and the same period a
+year earlier. Ladda ner gives the values as CSV or Excel. Both read straight from the stored values
+and daily rollups (``read_series``/``read_values``), so a value shows as soon as it is stored.
+
+A customer's own download is free and is not a share with a third party, so nothing is written to
+the share log. The period and resolution come from a plain GET form; a wrong choice gives the page
+again with a Swedish (or English) message and status 422.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Final
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+
+from elkund.api.deps import DbSession
+from elkund.core.localtime import STOCKHOLM, local_date, local_midnight, utcnow
+from elkund.customers.models import Customer
+from elkund.grid import service as grid
+from elkund.grid.errors import UnknownInstallation
+from elkund.grid.models import Installation
+from elkund.metering.domain import Resolution, bucket_start
+from elkund.metering.reading import Series, read_series, read_values
+from elkund.portal.auth import ActingCustomer
+from elkund.portal.auth.pages import install_helpers, portal_context
+from elkund.portal.components import downloads
+from elkund.portal.components.chart import consumption_chart, data_table, total_row
+from elkund.portal.components.formatting import install_filters
+from elkund.portal.components.i18n import LANG_PARAM, Lang, language_of
+
+router = APIRouter(prefix="/mina-sidor", include_in_schema=False)
+
+templates = Jinja2Templates(
+    directory=Path(__file__).parent / "templates", context_processors=[portal_context]
+)
+templates.env.trim_blocks = True
+templates.env.lstrip_blocks = True
+install_helpers(templates)
+install_filters(templates.env)
+
+PAGE_RESOLUTIONS: Final = (
+    Resolution.PT15M,
+    Resolution.PT1H,
+    Resolution.P1D,
+    Resolution.P1W,
+    Resolution.P1M,
+    Resolution.P1Y,
+)
+DOWNLOAD_RESOLUTIONS: Final = (Resolution.PT15M, Resolution.PT1H, Resolution.P1D, Resolution.P1M)
+FORMATS: Final = {"csv": downloads.CSV_MEDIA_TYPE, "xlsx": downloads.XLSX_MEDIA_TYPE}
+HISTORY_YEARS: Final = 10
+"""How far back a period may start: 1 January this many years ago (SUP-14 asks for 3+)."""
+MAX_DAYS: Final = {
+    Resolution.PT15M: 400,
+    Resolution.PT1H: 400,
+    Resolution.P1D: 1100,
+    Resolution.P1W: 3700,
+    Resolution.P1M: 3700,
+    Resolution.P1Y: 3700,
+}
+
+# Words of these two pages only; the shared catalogue (components.i18n) holds the common ones.
+WORDS: Final[dict[str, dict[Lang, str]]] = {
+    "consumption_of": {"sv": "Förbrukning för anläggning", "en": "Consumption of installation"},
+    "download_of": {"sv": "Ladda ner mätvärden för anläggning", "en": "Download meter values of"},
+    "choose_period": {"sv": "Välj period och upplösning", "en": "Choose period and resolution"},
+    "dates_hint": {
+        "sv": "Ange datum som ÅÅÅÅ-MM-DD. Båda dagarna ingår.",
+        "en": "Enter dates as YYYY-MM-DD. Both days are included.",
+    },
+    "file_format": {"sv": "Filformat", "en": "File format"},
+    "csv_name": {"sv": "CSV (semikolonseparerad)", "en": "CSV (comma-separated)"},
+    "xlsx_name": {"sv": "Excel (.xlsx)", "en": "Excel (.xlsx)"},
+    "free_note": {
+        "sv": "Det är kostnadsfritt att ladda ner dina mätvärden.",
+        "en": "Downloading your meter values is free of charge.",
+    },
+    "table_caption": {
+        "sv": "Förbrukning i kWh per period, med samma period förra året",
+        "en": "Consumption in kWh per period, with the same period last year",
+    },
+    "see_table": {"sv": "Siffrorna finns i tabellen", "en": "The numbers are in the table"},
+    "last_year_quality": {"sv": "Kvalitet förra året", "en": "Quality last year"},
+    "back": {"sv": "Tillbaka till anläggningen", "en": "Back to the installation"},
+    "error_heading": {"sv": "Det gick inte att visa perioden", "en": "The period cannot be shown"},
+    "bad_resolution": {
+        "sv": "Okänd upplösning. Välj en av de upplösningar som finns i listan.",
+        "en": "Unknown resolution. Choose one of the resolutions in the list.",
+    },
+    "bad_date": {
+        "sv": "”{value}” är inget giltigt datum. Skriv datumet som ÅÅÅÅ-MM-DD.",
+        "en": "“{value}” is not a valid date. Write the date as YYYY-MM-DD.",
+    },
+    "reversed": {
+        "sv": "Slutdatumet måste vara samma dag som startdatumet eller senare.",
+        "en": "The end date must be the start date or later.",
+    },
+    "too_early": {
+        "sv": "Mätvärden finns att visa från och med {earliest}.",
+        "en": "Meter values can be shown from {earliest}.",
+    },
+    "future": {
+        "sv": "Perioden kan inte börja i framtiden.",
+        "en": "The period cannot start in the future.",
+    },
+    "too_long": {
+        "sv": "Perioden är för lång för upplösningen {resolution}: välj högst {days} dagar, "
+        "eller en grövre upplösning.",
+        "en": "The period is too long for the resolution {resolution}: choose at most {days} "
+        "days, or a coarser resolution.",
+    },
+    "too_fine": {
+        "sv": "Mätaren på den här anläggningen ger timvärden, inte kvartsvärden. "
+        "Välj timme eller en grövre upplösning.",
+        "en": "The meter of this installation gives hourly values, not quarter-hour values. "
+        "Choose hour or a coarser resolution.",
+    },
+    "bad_format": {
+        "sv": "Okänt filformat. Välj CSV eller Excel.",
+        "en": "Unknown file format. Choose CSV or Excel.",
+    },
+}
+
+
+def word(key: str, lang: Lang, **params: object) -> str:
+    return WORDS[key][lang].format(**params)
+
+
+class ChoiceError(Exception):
+    """A period, resolution or format the pages refuse; ``key`` names the message in ``WORDS``."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+    def message(self, lang: Lang) -> str:
+        return word(self.key, lang, **self.params)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A resolution and the local dates ``first``…``last``, both included."""
+
+    resolution: Resolution
+    first: date
+    last: date
+
+    @property
+    def end(self) -> date:
+        return self.last + timedelta(days=1)
+
+
+def default_period(resolution: Resolution, today: date) -> tuple[date, date]:
+    """Quarter-hours and hours: yesterday; days: the last 30; weeks: the last 12 (from a Monday);
+    months: the last 12 (from the 1st); years: the last 3 (from 1 January). Today is included
+    from days up, so the latest stored values show at once (SUP-12)."""
+    if resolution.is_metered:
+        yesterday = today - timedelta(days=1)
+        return yesterday, yesterday
+    if resolution is Resolution.P1D:
+        return today - timedelta(days=29), today
+    if resolution is Resolution.P1W:
+        return bucket_start(today - timedelta(weeks=11), resolution), today
+    if resolution is Resolution.P1M:
+        month = today.month - 11
+        year = today.year + (month - 1) // 12
+        return date(year, (month - 1) % 12 + 1, 1), today
+    return date(today.year - 2, 1, 1), today
+
+
+def parse_choice(
+    *,
+    resolution: str | None,
+    first: str | None,
+    last: str | None,
+    today: date,
+    allowed: tuple[Resolution, ...],
+    default: Resolution,
+) -> Choice:
+    """The form's choice checked against the rules of the pages; raises ``ChoiceError``."""
+    chosen = _resolution(resolution, allowed, default)
+    default_first, default_last = default_period(chosen, today)
+    start = _date(first) if first else default_first
+    stop = _date(last) if last else max(default_last, start)
+    earliest = date(today.year - HISTORY_YEARS, 1, 1)
+    if stop < start:
+        raise ChoiceError("reversed")
+    if start < earliest:
+        raise ChoiceError("too_early", earliest=earliest.isoformat())
+    if start > today:
+        raise ChoiceError("future")
+    days = (stop - start).days + 1
+    if days > MAX_DAYS[chosen]:
+        raise ChoiceError("too_long", resolution=chosen.value, days=MAX_DAYS[chosen])
+    return Choice(chosen, start, stop)
+
+
+def check_meter(choice: Choice, installation: Installation) -> Resolution:
+    """The meter's own resolution; asking for quarter-hours of an hourly meter is refused."""
+    metered = Resolution(installation.resolution)
+    if choice.resolution.is_metered and choice.resolution.minutes < metered.minutes:
+        raise ChoiceError("too_fine")
+    return metered
+
+
+def a_year_earlier(choice: Choice) -> tuple[date, date]:
+    """The same period a year earlier as ``[first, end)``; weeks move 52 weeks so they align."""
+    if choice.resolution is Resolution.P1W:
+        return choice.first - timedelta(weeks=52), choice.end - timedelta(weeks=52)
+    return _year_before(choice.first), _year_before(choice.end)
+
+
+def own_installation(session: Session, customer: Customer, gsrn: str) -> Installation:
+    """The installation ``gsrn`` if ``customer`` holds it today; otherwise not found (EU-5)."""
+    for installation in grid.installations_of(session, customer=customer, day=_today()):
+        if installation.gsrn == gsrn:
+            return installation
+    raise UnknownInstallation("Ingen sådan anläggning hos dig.")
+
+
+@router.get("/anlaggning/{gsrn}/forbrukning", response_class=HTMLResponse)
+def consumption_page(
+    request: Request,
+    gsrn: str,
+    customer: ActingCustomer,
+    session: DbSession,
+    resolution: str | None = None,
+    first: Annotated[str | None, Query(alias="from")] = None,
+    last: Annotated[str | None, Query(alias="to")] = None,
+) -> HTMLResponse:
+    """SUP-14, SUP-12, TPA-11, EU-1: the chart and table of the customer's own installation."""
+    installation = own_installation(session, customer, gsrn)
+    lang = language_of(request)
+    context = _context(request, installation, lang, resolution, first, last)
+    try:
+        choice = parse_choice(
+            resolution=resolution,
+            first=first,
+            last=last,
+            today=_today(),
+            allowed=PAGE_RESOLUTIONS,
+            default=Resolution.P1D,
+        )
+        metered = check_meter(choice, installation)
+    except ChoiceError as error:
+        context["error"] = error.message(lang)
+        return _render(request, "consumption/page.html", context, status=422)
+    since = _since(session, customer, installation)
+    series = _series(
+        session, installation, metered, choice.resolution, choice.first, choice.end, since
+    )
+    previous = _series(
+        session, installation, metered, choice.resolution, *a_year_earlier(choice), since
+    )
+    context |= _form(choice)
+    context |= {
+        "chart": consumption_chart(series, previous=previous, lang=lang),
+        "rows": data_table(series, previous, lang),
+        "total": total_row(series, previous, lang),
+    }
+    return _render(request, "consumption/page.html", context)
+
+
+@router.get("/anlaggning/{gsrn}/ladda-ner", response_class=HTMLResponse)
+def download_page(
+    request: Request, gsrn: str, customer: ActingCustomer, session: DbSession
+) -> HTMLResponse:
+    """TPA-11, EU-1: the form to download the customer's own meter values, free of charge."""
+    installation = own_installation(session, customer, gsrn)
+    lang = language_of(request)
+    context = _context(request, installation, lang, None, None, None)
+    default = _native(installation)
+    context |= _form(Choice(default, *default_period(default, _today())))
+    context["format"] = "csv"
+    return _render(request, "consumption/download.html", context)
+
+
+@router.get("/anlaggning/{gsrn}/ladda-ner/fil", response_model=None)
+def download_file(
+    request: Request,
+    gsrn: str,
+    customer: ActingCustomer,
+    session: DbSession,
+    format: str = "csv",
+    resolution: str | None = None,
+    first: Annotated[str | None, Query(alias="from")] = None,
+    last: Annotated[str | None, Query(alias="to")] = None,
+) -> Response:
+    """TPA-11, EU-1: the file. The customer's own download is no third-party share: no log entry."""
+    installation = own_installation(session, customer, gsrn)
+    lang = language_of(request)
+    try:
+        if format not in FORMATS:
+            raise ChoiceError("bad_format")
+        choice = parse_choice(
+            resolution=resolution,
+            first=first,
+            last=last,
+            today=_today(),
+            allowed=DOWNLOAD_RESOLUTIONS,
+            default=_native(installation),
+        )
+        metered = check_meter(choice, installation)
+    except ChoiceError as error:
+        context = _context(request, installation, lang, resolution, first, last)
+        context |= {"error": error.message(lang), "format": format}
+        return _render(request, "consumption/download.html", context, status=422)
+    values: downloads.Values
+    since = _since(session, customer, installation)
+    if choice.resolution is metered:
+        start = local_midnight(max(choice.first, since))
+        end = max(local_midnight(choice.end), start)
+        values = (
+            read_values(session, installation_id=installation.id, start=start, end=end)
+            if end > start
+            else []
+        )
+    else:
+        values = _series(
+            session, installation, metered, choice.resolution, choice.first, choice.end, since
+        )
+    content = (
+        downloads.csv_bytes(values, lang) if format == "csv" else downloads.xlsx_bytes(values, lang)
+    )
+    name = downloads.filename(
+        installation.gsrn, choice.first, choice.end, choice.resolution, format
+    )
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
+    return Response(content, media_type=FORMATS[format], headers=headers)
+
+
+def _local(instant: datetime) -> datetime:
+    return instant.astimezone(STOCKHOLM)
+
+
+def _since(session: Session, customer: Customer, installation: Installation) -> date:
+    since = grid.held_since(session, installation=installation, customer=customer, day=_today())
+    assert since is not None  # own_installation checked that the customer holds it
+    return since
+
+
+def _series(
+    session: Session,
+    installation: Installation,
+    metered: Resolution,
+    resolution: Resolution,
+    first: date,
+    end: date,
+    since: date,
+) -> Series:
+    """Buckets of [first, end), but never before the customer moved in: earlier values are a
+    previous occupant's (EU-5)."""
+    first = max(first, since)
+    if end <= first:
+        return Series(resolution, _local(local_midnight(end)), _local(local_midnight(end)), [])
+    return read_series(
+        session,
+        installation_id=installation.id,
+        metered=metered,
+        first=first,
+        end=end,
+        resolution=resolution,
+    )
+
+
+def _context(
+    request: Request,
+    installation: Installation,
+    lang: Lang,
+    resolution: str | None,
+    first: str | None,
+    last: str | None,
+) -> dict[str, Any]:
+    """What both templates need; the form shows back what was sent until a choice is accepted."""
+    other: Lang = "en" if lang == "sv" else "sv"
+    switched = request.url.include_query_params(**{LANG_PARAM: other})
+    return {
+        "lang": lang,
+        "w": WORDS,
+        "gsrn": installation.gsrn,
+        "hourly_meter": installation.resolution == Resolution.PT1H,
+        "language_url": f"{switched.path}?{switched.query}",
+        "resolution": resolution or "",
+        "first": first or "",
+        "last": last or "",
+    }
+
+
+def _form(choice: Choice) -> dict[str, str]:
+    return {
+        "resolution": choice.resolution.value,
+        "first": choice.first.isoformat(),
+        "last": choice.last.isoformat(),
+    }
+
+
+def _render(
+    request: Request, name: str, context: dict[str, Any], *, status: int = 200
+) -> HTMLResponse:
+    context |= {
+        "page_resolutions": PAGE_RESOLUTIONS,
+        "download_resolutions": DOWNLOAD_RESOLUTIONS,
+        "lang_param": LANG_PARAM,
+    }
+    response: HTMLResponse = templates.TemplateResponse(request, name, context, status_code=status)
+    response.headers["Cache-Control"] = "no-store"  # values change as soon as new ones are stored
+    response.headers["Content-Language"] = context["lang"]
+    return response
+
+
+def _resolution(
+    value: str | None, allowed: tuple[Resolution, ...], default: Resolution
+) -> Resolution:
+    if not value:
+        return default
+    chosen = next((r for r in allowed if r.value == value), None)
+    if chosen is None:
+        raise ChoiceError("bad_resolution")
+    return chosen
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ChoiceError("bad_date", value=value[:20]) from None
+
+
+def _native(installation: Installation) -> Resolution:
+    return Resolution(installation.resolution)
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _today() -> date:
+    return local_date(utcnow())
