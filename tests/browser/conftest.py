@@ -73,8 +73,11 @@ PERSONS = {"anna": fake_personnummer("19800101", 980), "bertil": fake_personnumm
 
 
 @pytest.fixture
-def portal(engine: Engine, committed: object) -> Iterator[Portal]:
-    """``elkund serve`` with e-ID through an OIDC provider started here (oidc-provider-mock)."""
+def portal(engine: Engine, committed: object, tmp_path: Path) -> Iterator[Portal]:
+    """``elkund serve`` with e-ID through an OIDC provider started here (oidc-provider-mock).
+
+    The server's log is printed at the end, so a failing test shows what the server saw.
+    """
     users = [User(sub=sub, claims={"personal_number": number}) for sub, number in PERSONS.items()]
     with run_server_in_thread(require_nonce=True, user_claims=users) as provider:
         issuer = f"http://localhost:{provider.server_port}"
@@ -88,17 +91,18 @@ def portal(engine: Engine, committed: object) -> Iterator[Portal]:
             ELKUND_OIDC_CLIENT_ID="elkund",
             ELKUND_OIDC_CLIENT_SECRET="hemligt",
         )
-        process = subprocess.Popen(
-            [ELKUND, "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        log = tmp_path / "server.log"
+        with log.open("wb") as stderr:
+            process = subprocess.Popen(
+                [ELKUND, "serve", "--port", str(port)],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
         try:
             wait_until_up(url, process)
             yield Portal(url, issuer)
         finally:
             process.terminate()
             process.wait(timeout=20)
-            if process.stderr:
-                process.stderr.close()
+            print(log.read_text(errors="replace")[-20_000:])

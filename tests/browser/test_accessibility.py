@@ -96,6 +96,7 @@ def test_no_serious_violations_on_any_page(
         page.wait_for_url(f"{portal.url}/mina-sidor")
         violations += check(page, f"{portal.url}/mina-sidor/konto")
         page.get_by_role("button", name="Logga ut").click()
+        page.wait_for_url(f"{portal.url}/logga-in?utloggad=1")  # signed out before signing in
 
         sign_in_with_e_id(page, portal, "anna")
         page.goto(f"{portal.url}/mina-sidor/tredjepartsatkomst/begaran/{approve_id}")

@@ -12,7 +12,6 @@ from typing import Annotated, Literal
 import orjson
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session
 
 from elkund.access.gate import GateResult, read_for_consent
 from elkund.api.access import RequestedResolution
@@ -20,7 +19,7 @@ from elkund.api.auth import CurrentEsco
 from elkund.api.deps import DbSession
 from elkund.api.responses import OrjsonResponse
 from elkund.api.schemas import error_responses
-from elkund.core.db import WRITE_OPTION
+from elkund.core.db import begin_writing
 from elkund.core.localtime import local_midnight, utcnow
 from elkund.metering.domain import Resolution
 
@@ -97,7 +96,7 @@ def get_meter_values(
     (``resolution_not_consented``). After the consent ended: 403 ``consent_not_active``.
     Every answer is one entry in the customer's share log.
     """
-    _take_write_lock(session)
+    begin_writing(session)  # the pull ends with its share-log entry
     result = read_for_consent(
         session,
         esco=esco,
@@ -112,17 +111,6 @@ def get_meter_values(
     if _wants_csv(request.headers.get("accept", "")):
         return Response(csv_body(result), media_type=CSV_TYPE)
     return Response(json_body(result), media_type=OrjsonResponse.media_type)
-
-
-def _take_write_lock(session: Session) -> None:
-    """Begin the pull's transaction as a writer: it ends with the share-log entry.
-
-    On SQLite a transaction that has read cannot start writing once someone else has written
-    meanwhile ("database is locked", at once); so the token check's read ends here and the pull
-    runs in a transaction that takes the write lock up front. No-op on PostgreSQL.
-    """
-    session.commit()
-    session.connection(execution_options={WRITE_OPTION: True})
 
 
 def json_body(result: GateResult) -> bytes:

@@ -99,5 +99,23 @@ def session_scope(factory: sessionmaker[Session], *, write: bool = False) -> Ite
         session.close()
 
 
+def begin_writing(session: Session) -> None:
+    """Make the rest of a read-only unit of work a writer (a GET that must record something).
+
+    On SQLite a deferred transaction that has read cannot start writing once another connection
+    has committed meanwhile: it fails at once with "database is locked", whatever the timeout.
+    So the reading part ends here (it wrote nothing) and a new transaction takes the write lock
+    up front. A unit that is a writer already, and every unit on PostgreSQL, goes on unchanged.
+    """
+    if session.in_transaction() and session.connection().get_execution_options().get(WRITE_OPTION):
+        return
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("begin_writing() after changes: they would be committed half-way")
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    session.commit()
+    session.connection(execution_options={WRITE_OPTION: True})
+
+
 def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"

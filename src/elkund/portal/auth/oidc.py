@@ -30,6 +30,8 @@ from elkund.portal.auth.errors import OidcFailed
 from elkund.portal.auth.settings import AuthSettings
 
 SIGNING_ALGORITHMS = ("RS256", "PS256", "ES256")
+# A provider's clock may run a little ahead of ours; a minute is what OIDC libraries commonly allow.
+CLOCK_SKEW_SECONDS = 60
 _FAILED = "Inloggningen med e-legitimation kunde inte slutföras. Försök igen."
 
 
@@ -115,6 +117,7 @@ class OidcClient:
             keys = KeySet.import_key_set(jwks)
             decoded = jwt.decode(str(token["id_token"]), keys, algorithms=SIGNING_ALGORITHMS)
             jwt.JWTClaimsRegistry(
+                leeway=CLOCK_SKEW_SECONDS,
                 iss={"essential": True, "value": self.issuer},
                 aud={"essential": True, "value": self.settings.oidc_client_id},
                 sub={"essential": True},

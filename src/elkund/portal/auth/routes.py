@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from elkund.api.deps import DbSession
+from elkund.core.db import begin_writing
 from elkund.core.localtime import utcnow
 from elkund.customers.identity import format_number
 from elkund.customers.models import Customer, CustomerKind
@@ -66,6 +67,7 @@ def e_id_callback(
     person_number = _oidc(request).person_number(
         code=code, code_verifier=str(pending["verifier"]), nonce=str(pending["nonce"])
     )
+    begin_writing(db)  # a GET, yet it ends one session and starts another
     _end_current(request, db)
     started = service.start_person_session(
         db, person_number=person_number, now=utcnow(), settings=auth_settings(request)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from elkund.core.db import begin_writing
 from elkund.customers.models import BusinessLogin, Customer
 from elkund.customers.passwords import hash_password, verify_password
 from elkund.customers.service import find_business_login
@@ -95,9 +96,11 @@ def resume_session(
     )
     customer_ids = _customer_ids(db, record) if live else []
     if record.acting_for not in customer_ids:
+        begin_writing(db)
         repository.delete_session(db, session_id=record.id)
         return None
     if now - record.last_seen_at >= TOUCH_INTERVAL:
+        begin_writing(db)  # most requests are GETs, which begin as readers
         record.last_seen_at = now
     return _user(record, customer_ids)
 
