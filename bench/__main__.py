@@ -1,26 +1,38 @@
-"""``python -m bench``: every figure on SQLite and, when reachable, PostgreSQL."""
+"""``python -m bench [NAME ...]``: every figure (or the named ones, e.g. ``portal``) on SQLite
+and, when reachable, PostgreSQL."""
 
 from __future__ import annotations
 
+import sys
 import time
 
 from bench import export, footprint, history, ingest, portal
 from bench.common import Database, note, postgres_database, quiet_logs, sqlite_database
 
-BENCHES = (ingest.run, history.run, footprint.run, export.run, portal.run)
+BENCHES = {
+    "ingest": ingest.run,
+    "history": history.run,
+    "footprint": footprint.run,
+    "export": export.run,
+    "portal": portal.run,
+}
 
 
-def run_all(databases: list[Database]) -> None:
-    for bench in BENCHES:
+def run_all(databases: list[Database], names: list[str]) -> None:
+    for name in names:
         for db in databases:
-            bench(db)
+            BENCHES[name](db)
 
 
 def main() -> None:
+    names = sys.argv[1:] or list(BENCHES)
+    unknown = sorted(set(names) - set(BENCHES))
+    if unknown:
+        raise SystemExit(f"unknown benchmark(s) {', '.join(unknown)}; known: {', '.join(BENCHES)}")
     quiet_logs()
     began = time.perf_counter()
     with postgres_database() as postgres, sqlite_database() as sqlite:
-        run_all([db for db in (postgres, sqlite) if db is not None])
+        run_all([db for db in (postgres, sqlite) if db is not None], names)
     note(f"wall time {time.perf_counter() - began:.0f} s")
 
 

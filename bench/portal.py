@@ -44,6 +44,7 @@ from elkund.portal.auth.settings import AuthSettings
 GOAL = 0.5
 CONNECTIONS = 32
 REQUESTS = 4  # timed requests per connection, after a warm-up each
+WORKERS = os.cpu_count() or 1  # server processes, as a grid company would run it
 DAYS = 365
 ELKUND = str(Path(sys.executable).with_name("elkund"))
 _DAYS_SQL = text(
@@ -134,7 +135,7 @@ def live_server(db: Database) -> Iterator[str]:
     }
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
-            [ELKUND, "serve", "--port", str(port)],
+            [ELKUND, "serve", "--port", str(port), "--workers", str(WORKERS)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=log,
@@ -292,6 +293,7 @@ def run(db: Database) -> None:
         empty_meter_tables(db)
     page_p95, sql_p95 = p95(pages), p95(sql)
     note(f"{name}: {CONNECTIONS} connections x {REQUESTS} requests; Förbrukning P1D")
+    note(f"{name}: elkund serve --workers {WORKERS} (one per CPU core)")
     note(f"{name}: {period.first} to {period.end - timedelta(days=1)} via a live elkund serve")
     note(f"{name}: (server start + requests {page_wall:.1f} s); SQL = GROUP BY over")
     note(f"{name}: meter_value_days for the period and the year before ({rows} day rows)")

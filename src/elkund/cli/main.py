@@ -49,6 +49,9 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Server processes (e.g. one per CPU core).")
+    ] = 1,
 ) -> None:
     """Serve the API and the portal."""
     import uvicorn
@@ -56,7 +59,17 @@ def serve(
     from elkund.api.app import create_app
 
     typer.echo(f"elkund serving on http://{host}:{port}/ (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    else:  # each process builds its own app (and, embedded, its own job worker thread)
+        uvicorn.run(
+            "elkund.api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+        )
 
 
 @app.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -12,6 +13,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+@lru_cache(maxsize=16_384)  # pure, and history views ask for the same days again and again
 def local_midnight(day: date) -> datetime:
     """The UTC instant at which ``day`` starts in Stockholm."""
     return datetime.combine(day, time(0), tzinfo=STOCKHOLM).astimezone(UTC)

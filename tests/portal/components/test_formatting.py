@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from babel.numbers import format_decimal
 from jinja2 import Environment
 
 from elkund.core.localtime import STOCKHOLM
@@ -13,6 +15,7 @@ from elkund.portal.components.formatting import (
     format_date,
     format_datetime,
     format_kwh,
+    format_number,
     format_period,
     format_sek,
     install_filters,
@@ -171,3 +174,18 @@ def test_install_filters_uses_the_template_language() -> None:
     )
     assert env.from_string("{{ 1500|kwh(lang='en') }}").render(lang="sv") == f"1.500{NB}kWh"
     assert env.from_string("{{ 'log'|t }}").render(lang="de") == "Logg"
+
+
+def test_format_number_writes_what_babel_writes() -> None:
+    """The fast formatter must give Babel's text, signs, rounding and separators included."""
+    rng = random.Random(7)
+    values = [Decimal(0), Decimal("-0.0004"), Decimal("0.0005"), Decimal("0.0015"), -1, 999, 1000]
+    values += [
+        Decimal(rng.randrange(-(10**12), 10**12)).scaleb(-rng.randrange(0, 7)) for _ in range(500)
+    ]
+    for value in values:
+        for lang, locale in (("sv", "sv_SE"), ("en", "en_GB")):
+            for decimals in (0, 1, 2, 3):
+                pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+                expected = format_decimal(value, format=pattern, locale=locale)
+                assert format_number(value, lang, decimals=decimals) == expected, (value, lang)

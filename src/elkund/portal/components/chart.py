@@ -141,8 +141,46 @@ def consumption_chart(
     _add_bars(svg, series, pairs, top, id_prefix, lang)
     _add_x_axis(svg, series, lang)
     _add_legend(svg, series, previous, id_prefix, lang)
-    # Safe: ElementTree escapes every text node and attribute value it serialises.
-    return Markup(ET.tostring(svg, encoding="unicode"))  # noqa: S704
+    # Safe: ``serialise`` escapes every text node and attribute value.
+    return Markup(serialise(svg))  # noqa: S704
+
+
+def serialise(element: ET.Element) -> str:
+    """The same text as ``ET.tostring(element, encoding="unicode")`` (a test holds them equal)
+    for the plain elements built here (no namespaces, comments or tails), several times faster:
+    ElementTree's namespace bookkeeping was a third of the Förbrukning page's time."""
+    out: list[str] = []
+    _write(element, out)
+    return "".join(out)
+
+
+_TEXT_ESCAPES: Final = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTRIBUTE_ESCAPES: Final = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "\n": "&#10;",
+        "\r": "&#13;",
+        "\t": "&#09;",
+    }
+)
+
+
+def _write(element: ET.Element, out: list[str]) -> None:
+    out.append("<" + element.tag)
+    for name, value in element.attrib.items():
+        out.append(f' {name}="{value.translate(_ATTRIBUTE_ESCAPES)}"')
+    if not element.text and len(element) == 0:
+        out.append(" />")
+        return
+    out.append(">")
+    if element.text:
+        out.append(element.text.translate(_TEXT_ESCAPES))
+    for child in element:
+        _write(child, out)
+    out.append(f"</{element.tag}>")
 
 
 def _row(
