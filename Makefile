@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint unit bench serve openapi clean browser
+.PHONY: demo test lint unit bench serve openapi clean browser system
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 ## Set up, migrate var/elkund.db, load demo data (once) and serve on http://$(HOST):$(PORT)
-demo: $(VENV)/.installed
+demo: system $(VENV)/.installed
 	$(BIN)/elkund db upgrade
 	$(BIN)/elkund demo
 	@echo "Portal:   http://$(HOST):$(PORT)/mina-sidor  (development: Logga in med test-e-legitimation)"
@@ -29,8 +29,15 @@ demo: $(VENV)/.installed
 	$(BIN)/elkund serve --host $(HOST) --port $(PORT)
 
 ## Lint, type-check, check migrations and OpenAPI, then run every test on SQLite and PostgreSQL
-test: $(VENV)/.dev-installed browser lint
+test: system $(VENV)/.dev-installed browser lint
 	$(BIN)/pytest
+
+## Debian's Pango and a font for the PDF invoices (WeasyPrint), when they are missing
+system:
+	@{ ldconfig -p | grep -q 'libpangoft2-1.0.so.0' && fc-list | grep -qi dejavu; } || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
 
 ## Debian's Chromium for the browser tests (Playwright drives it; no browser download)
 browser:

@@ -20,6 +20,9 @@ from elkund.metering.domain import Resolution
 from elkund.parties.credentials import issue_client, issue_token
 from elkund.parties.models import Party, PartyRole
 from elkund.parties.service import register_party
+from elkund.supply.models import Product, ProductKind, SupplierProfile
+from elkund.supply.products import ProductDraft, create_product
+from elkund.supply.suppliers import ProfileDraft, WebsitePages, save_profile
 
 _serial = count(1)
 
@@ -107,3 +110,42 @@ def make_token(session: Session, party: Party, *, now: datetime | None = None) -
         session, client_id=client.client_id, secret=secret, now=now or datetime.now(UTC)
     )
     return issued.access_token
+
+
+def make_supplier(session: Session, **overrides: Any) -> Party:
+    """An active electricity supplier (no profile; see ``make_supplier_profile``)."""
+    n = next(_serial)
+    fields: dict[str, Any] = {"name": f"Elhandel {n} AB"}
+    return make_party(session, role=PartyRole.SUPPLIER, **(fields | overrides))
+
+
+def make_supplier_profile(session: Session, supplier: Party, **overrides: Any) -> SupplierProfile:
+    fields: dict[str, Any] = {
+        "f_skatt": True,
+        "street": "Kraftgatan 1",
+        "postal_code": "11122",
+        "city": "Stockholm",
+        "customer_service_phone": "08-123 456 00",
+        "customer_service_email": "kundservice@elhandel.example",
+        "bankgiro": "5050-1055",
+        "website": "https://elhandel.example",
+        "pages": WebsitePages(termination_url="https://elhandel.example/uppsagning"),
+    }
+    return save_profile(session, supplier=supplier, draft=ProfileDraft(**(fields | overrides)))
+
+
+def make_product(session: Session, supplier: Party, **overrides: Any) -> Product:
+    """A variable-price product unless ``kind`` and its prices say otherwise."""
+    n = next(_serial)
+    fields: dict[str, Any] = {
+        "code": f"RORLIGT-{n}",
+        "name": "Rörligt elpris",
+        "kind": ProductKind.VARIABLE,
+        "terms_url": "https://elhandel.example/villkor/rorligt",
+        "termination_text": "Säg upp avtalet på Mina sidor eller via kundservice.",
+        "termination_free": True,
+        "monthly_fee_sek": Decimal("39"),
+        "certificate_ore_per_kwh": Decimal("0.6"),
+        "markup_ore_per_kwh": Decimal("4.5"),
+    }
+    return create_product(session, supplier=supplier, draft=ProductDraft(**(fields | overrides)))

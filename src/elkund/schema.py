@@ -10,6 +10,21 @@ from elkund.metering import models as metering
 from elkund.notify import models as notify
 from elkund.parties import models as parties
 from elkund.portal.auth import models as portal_auth  # noqa: F401 - registers the tables
+from elkund.supply import billing_models as supply_billing
+from elkund.supply import disclosure_models as supply_disclosure
+from elkund.supply import models as supply
 
 metadata = Base.metadata
-__all__ = ["access", "customers", "grid", "jobs", "metadata", "metering", "notify", "parties"]
+__all__ = [
+    "access",
+    "customers",
+    "grid",
+    "jobs",
+    "metadata",
+    "metering",
+    "notify",
+    "parties",
+    "supply",
+    "supply_billing",
+    "supply_disclosure",
+]

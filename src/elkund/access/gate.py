@@ -1,9 +1,9 @@
 """The one access gate: every read of meter values by anyone but the customer passes here.
 
-The gate checks the *basis* (today: an active consent of the calling ESCO), clips the period to what
-the basis allows, reads the values (aggregates through ``metering.reading``, stored values straight
-from ``metering.repository``) and writes exactly one share-log entry per delivery (TPA-9, EU-3).
-There is no second way out of the data (DESIGN.md).
+The gate checks the *basis* (an active consent of the calling ESCO, or a supplier's supply period
+under a contract), clips the period to what the basis allows, reads the values (aggregates through
+``metering.reading``, stored values straight from ``metering.repository``) and writes exactly one
+share-log entry per delivery (TPA-9, EU-3). There is no second way out of the data (DESIGN.md).
 
 Decisions:
 
@@ -24,24 +24,29 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from elkund.access.domain import REQUESTABLE, is_finer
 from elkund.access.errors import ConsentNotActive, OutsideConsent, ResolutionNotConsented
 from elkund.access.models import Consent, ShareLogEntry
 from elkund.access.service import consent_for_esco, require_active
+from elkund.core.errors import AppError, Invalid
 from elkund.core.localtime import STOCKHOLM, from_epoch, local_date, local_midnight, to_epoch
 from elkund.grid import repository as grid_repository
+from elkund.grid.gsrn import InvalidInstallationId, parse_installation_id
 from elkund.grid.models import Installation
 from elkund.metering import repository as metering_repository
 from elkund.metering.domain import Quality, Resolution, bucket_start, next_bucket
-from elkund.metering.errors import InvalidPeriod
+from elkund.metering.errors import InvalidPeriod, ResolutionTooFine
 from elkund.metering.reading import read_series
 from elkund.parties.credentials import PartySuspended
-from elkund.parties.models import Party
+from elkund.parties.models import Party, PartyRole
+from elkund.supply.models import Contract, ContractStatus
 
 Channel = Literal["pull", "push"]
 BASIS_CONSENT = "consent"
+BASIS_SUPPLIER = "supplier"
 DEFAULT_DAYS = 7  # without from/to: the last 7 whole local days
 UNIT = "kWh"
 _LABELS = {int(quality): quality.label for quality in Quality}
@@ -294,3 +299,173 @@ def _end_date(instant: datetime) -> date:
 
 def _local(instant: datetime) -> str:
     return instant.astimezone(STOCKHOLM).isoformat()
+
+
+# --- The supplier basis -------------------------------------------------------------------------
+#
+# A supplier reads an installation's values for the days it is or was supplier of record under a
+# contract (DESIGN.md: "a supplier is simply another party with a basis"): the local days of its
+# supply periods that a contract of its own (not a refused one) also covers. A request is clipped
+# to one such window, the latest it touches, so that a gap between two windows (someone else's
+# supply) is never given out. Unknown installations and other suppliers' ones get the same
+# answer, so that the gate does not tell which anläggnings-IDs exist.
+
+
+class NotSupplierOfRecord(AppError):
+    code = "not_supplier_of_record"
+    status = 403
+
+
+class OutsideSupplyPeriod(Invalid):
+    code = "outside_supply_period"
+
+
+@dataclass(frozen=True, slots=True)
+class SupplierRead:
+    """What one delivery to a supplier gives out: the period actually covered and its values."""
+
+    supplier_id: int
+    installation: int  # internal id
+    installation_id: str  # the anläggnings-ID (GSRN)
+    resolution: Resolution
+    start: datetime  # aware, Europe/Stockholm
+    end: datetime
+    values: list[Value]
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "installation_id": self.installation_id,
+            "basis": BASIS_SUPPLIER,
+            "resolution": self.resolution.value,
+            "from": self.start,
+            "to": self.end,
+            "unit": UNIT,
+            "values": self.values,
+        }
+
+
+def read_for_supplier(
+    session: Session,
+    *,
+    supplier: Party,
+    installation_id: str,
+    start: datetime | None,
+    end: datetime | None,
+    resolution: Resolution | None,
+    channel: Channel,
+    now: datetime,
+) -> SupplierRead:
+    """Check the supplier basis, clip the period to it, read the values and log the delivery.
+
+    403 ``party_suspended`` for a suspended party; 403 ``not_supplier_of_record`` when the
+    supplier never supplied the installation under a contract; 422 ``resolution_too_fine`` below
+    the meter's resolution; 422 ``outside_supply_period`` when nothing of the period is its.
+    """
+    if not supplier.is_active:
+        raise PartySuspended("This party is suspended and can do nothing.")
+    installation, windows = _supplier_basis(session, supplier, installation_id)
+    metered = Resolution(installation.resolution)
+    wanted = resolution or metered
+    if wanted not in REQUESTABLE or is_finer(wanted, metered):
+        raise ResolutionTooFine(f"This installation is metered in {metered.value} or coarser.")
+    lo, hi = _supplier_period(windows, wanted, start, end, now=now)
+    result = SupplierRead(
+        supplier.id,
+        installation.id,
+        installation.gsrn,
+        wanted,
+        lo.astimezone(STOCKHOLM),
+        hi.astimezone(STOCKHOLM),
+        _read(session, installation, wanted, lo, hi),
+    )
+    session.add(
+        ShareLogEntry(
+            at=now,
+            party_id=supplier.id,
+            installation_id=installation.id,
+            consent_id=None,
+            basis=BASIS_SUPPLIER,
+            channel=channel,
+            period_start=lo,
+            period_end=hi,
+            resolution=wanted.value,
+            value_count=len(result.values),
+        )
+    )
+    session.flush()
+    return result
+
+
+Window = tuple[date, date | None]  # local days [first, end), end None: still running
+
+
+def supplier_windows(session: Session, *, supplier_id: int, installation_id: int) -> list[Window]:
+    """The days the supplier is or was supplier of record under a contract, oldest first."""
+    periods = [
+        (p.start_date, p.end_date)
+        for p in grid_repository.supply_periods(session, installation_id)
+        if p.supplier_id == supplier_id
+    ]
+    query = select(Contract.start_date, Contract.end_date).where(
+        Contract.installation_id == installation_id,
+        Contract.supplier_id == supplier_id,
+        Contract.status != ContractStatus.REFUSED,
+    )
+    contracts = [(first, end) for first, end in session.execute(query)]
+    windows = [_overlap(p, c) for p in periods for c in contracts]
+    return sorted(w for w in windows if w is not None)
+
+
+def _overlap(a: Window, b: Window) -> Window | None:
+    first = max(a[0], b[0])
+    ends = [end for end in (a[1], b[1]) if end is not None]
+    end = min(ends) if ends else None
+    return (first, end) if end is None or end > first else None
+
+
+def _supplier_basis(
+    session: Session, supplier: Party, installation_id: str
+) -> tuple[Installation, list[Window]]:
+    refused = NotSupplierOfRecord(
+        "This supplier is not, and has not been, supplier of record for this installation."
+    )
+    try:
+        gsrn = parse_installation_id(installation_id)
+    except InvalidInstallationId:
+        raise refused from None
+    installation = grid_repository.installation_by_gsrn(session, gsrn)
+    if installation is None or supplier.role != PartyRole.SUPPLIER:
+        raise refused
+    windows = supplier_windows(session, supplier_id=supplier.id, installation_id=installation.id)
+    if not windows:
+        raise refused
+    return installation, windows
+
+
+def _supplier_period(
+    windows: list[Window],
+    resolution: Resolution,
+    start: datetime | None,
+    end: datetime | None,
+    *,
+    now: datetime,
+) -> tuple[datetime, datetime]:
+    """The UTC period [lo, hi) delivered: whole buckets inside the latest window touched."""
+    if start is not None and end is not None and end <= start:
+        raise InvalidPeriod("The period must end after it starts.")
+    if end is None:
+        end = now if start is not None else local_midnight(local_date(now))
+    if start is None:
+        start = local_midnight(local_date(end) - timedelta(days=DEFAULT_DAYS))
+    asked_lo, asked_hi = _floor(start, resolution), _ceil(end, resolution)
+    for first, last in reversed(windows):
+        lo = max(asked_lo, local_midnight(first))
+        hi = min(asked_hi, _latest(now, resolution))
+        if last is not None:
+            hi = min(hi, local_midnight(last))
+        if lo < hi:
+            return lo, hi
+    raise OutsideSupplyPeriod(
+        f"Nothing of {_local(start)} to {_local(end)} lies inside a period in which this supplier"
+        " was supplier of record under a contract."
+    )

@@ -16,10 +16,13 @@ from elkund.observability import configure_logging
 
 if TYPE_CHECKING:
     pass
+from elkund.cli.billing import billing_app
 from elkund.cli.common import fail, safe_url
 from elkund.cli.dev import dev_app
 from elkund.cli.esco import esco_app
 from elkund.cli.operator import operator_app
+from elkund.cli.prices import prices_app
+from elkund.cli.supplier import supplier_app
 
 app = typer.Typer(
     help="elkund: meter values, third-party access and supplier duties.", no_args_is_help=True
@@ -29,6 +32,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(esco_app, name="esco")
 app.add_typer(operator_app, name="operator")
 app.add_typer(dev_app, name="dev")
+app.add_typer(prices_app, name="prices")
+app.add_typer(supplier_app, name="supplier")
+app.add_typer(billing_app, name="billing")
 
 
 @app.callback()

@@ -42,6 +42,7 @@ from elkund.demo.profiles import (
     solar_watts,
     with_gaps,
 )
+from elkund.demo.supply import load_supply
 from elkund.grid.models import BiddingZone, GridTariff, Installation
 from elkund.grid.service import (
     move_in,
@@ -97,6 +98,7 @@ def load_demo(
         return DemoSummary(customers, installations, values, created=False, accounts_path=path)
     started = time.perf_counter()
     stored = _create_world(session, plan, seed=seed)
+    load_supply(session, plan, stored, seed=seed, first_day=first_day, end_day=today)
     values = _store_meter_values(
         session, plan, stored, seed=seed, first_day=first_day, end_day=today
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -16,7 +17,7 @@ from elkund.grid.errors import (
     UnknownInstallation,
     UnknownMunicipality,
 )
-from elkund.grid.gsrn import parse_installation_id
+from elkund.grid.gsrn import InvalidInstallationId, parse_installation_id
 from elkund.grid.models import (
     BiddingZone,
     Direction,
@@ -183,3 +184,101 @@ def _close_open_period(
             setattr(period, end, day)
         elif begins >= day or ends > day:
             raise OverlappingPeriod(f"Another period already covers {day.isoformat()}.")
+
+
+@dataclass(frozen=True, slots=True)
+class SupplyAnswer:
+    """The grid company's answer to a supplier's notice (SUP-21): a period or a refusal.
+
+    ``replaced_supplier_id`` is the supplier whose open period ended because this one starts.
+    """
+
+    installation: Installation | None
+    period: SupplyPeriod | None = None
+    refusal_code: str | None = None
+    refusal_detail: str | None = None
+    replaced_supplier_id: int | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return self.refusal_code is None
+
+
+def receive_supply_start(
+    session: Session,
+    *,
+    supplier: Party,
+    installation_ref: str,
+    customer_id: int,
+    start: date,
+    today: date,
+) -> SupplyAnswer:
+    """Apply a supplier's notice that supply starts on ``start`` (SUP-21).
+
+    Accepted: the supplier is supplier of record from ``start`` and the previous supplier's open
+    period ends the day before. Refused, with a stable code, when the supplier is not active, the
+    installation is not this grid's, the date has passed, the named customer will not hold the
+    installation that day, or a registered period already begins on or after it.
+    """
+    installation = _noticed_installation(session, installation_ref)
+    refusal = _start_refusal(session, supplier, installation, customer_id, start, today)
+    if refusal is not None:
+        return SupplyAnswer(installation, refusal_code=refusal[0], refusal_detail=refusal[1])
+    assert installation is not None
+    previous = supplier_on(session, installation=installation, day=start - timedelta(days=1))
+    period = set_supplier(session, installation=installation, supplier=supplier, start=start)
+    replaced = previous if previous is not None and previous != supplier.id else None
+    return SupplyAnswer(installation, period=period, replaced_supplier_id=replaced)
+
+
+def receive_supply_end(
+    session: Session, *, supplier: Party, installation: Installation, end: date
+) -> SupplyAnswer:
+    """Apply a supplier's notice that its supply ends before ``end`` (the first day without)."""
+    for period in repository.supply_periods(session, installation.id):
+        covers_last_day = period.start_date < end and (
+            period.end_date is None or period.end_date >= end
+        )
+        if period.supplier_id == supplier.id and covers_last_day:
+            period.end_date = end
+            session.flush()
+            return SupplyAnswer(installation, period=period)
+    return SupplyAnswer(
+        installation,
+        refusal_code="not_supplier_of_record",
+        refusal_detail=f"The supplier is not supplier of record on {end - timedelta(days=1)}.",
+    )
+
+
+def _noticed_installation(session: Session, reference: str) -> Installation | None:
+    try:
+        gsrn = parse_installation_id(reference)
+    except InvalidInstallationId:
+        return None
+    return repository.installation_by_gsrn(session, gsrn)
+
+
+def _start_refusal(
+    session: Session,
+    supplier: Party,
+    installation: Installation | None,
+    customer_id: int,
+    start: date,
+    today: date,
+) -> tuple[str, str] | None:
+    if supplier.role != PartyRole.SUPPLIER or not supplier.is_active:
+        return "supplier_not_active", "The supplier is not an active supplier in this grid."
+    if installation is None:
+        return "unknown_installation", "No installation with this anläggnings-ID in this grid."
+    if start < today:
+        return "start_date_in_past", f"Supply cannot start in the past ({start} < {today})."
+    holder = repository.holder_on(session, installation.id, start)
+    if holder is None or holder.customer_id != customer_id:
+        return "customer_not_holder", f"The customer does not hold the installation on {start}."
+    for period in repository.supply_periods(session, installation.id):
+        if period.start_date >= start or (period.end_date is not None and period.end_date > start):
+            return (
+                "overlapping_contract",
+                f"A supply period from {period.start_date} is already registered.",
+            )
+    return None

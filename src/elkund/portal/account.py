@@ -27,17 +27,16 @@ from elkund.portal.auth.cookies import SESSION_COOKIE
 from elkund.portal.auth.domain import hash_token
 from elkund.portal.auth.errors import NotActingFor
 from elkund.portal.auth.pages import render
+from elkund.portal.components.i18n import error_text, language_of, translate
 
 BASE = "/mina-sidor"
 ACCOUNT = f"{BASE}/konto"
 SWITCH = f"{BASE}/vaxla"
 router = APIRouter(prefix=BASE, include_in_schema=False)
 
-_ERRORS = {
-    "invalid_identity_number": "Personnumret är inte giltigt. Skriv det som ÅÅÅÅMMDD-NNNN.",
-    "authorised_user_exists": "Personen är redan användare för företaget.",
-}
-_NOTICES = {"tillagd": "Användaren är tillagd.", "borttagen": "Användaren är borttagen."}
+_FORM_ERRORS = {"invalid_identity_number", "authorised_user_exists"}
+"""Refusals shown on the form itself (catalogue entry ``error_<code>``), not as an error page."""
+_NOTICES = {"tillagd": "notice_user_added", "borttagen": "notice_user_removed"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +60,7 @@ def _company_login(user: CurrentUser, customer: ActingCustomer, db: DbSession) -
     if user.business_login_id is not None:
         login = auth_repository.get_business_login(db, login_id=user.business_login_id)
     if login is None or login.customer_id != customer.id:
-        raise NotActingFor(
-            "Användare hanteras av företaget. Logga in med företagets användarnamn och lösenord."
-        )
+        raise NotActingFor(translate("error_users_managed_by_company", "sv"))
     return login
 
 
@@ -88,7 +85,7 @@ def _account_page(
         "company": company,
         "users": users,
         "error": error,
-        "notice": notice,
+        "notice": translate(notice, language_of(request)) if notice else None,
         "form": form or {},
     }
     return render(request, "account/index.html", context, status=status)
@@ -116,10 +113,10 @@ def add_user(
             db, company=customer, person_number=person_number, name=name, created_by=login
         )
     except AppError as error:
-        if error.code not in _ERRORS:
+        if error.code not in _FORM_ERRORS:
             raise
         form = {"person_number": person_number, "name": name}
-        message = _ERRORS[error.code]
+        message = error_text(error.detail, language_of(request), code=error.code)
         return _account_page(request, db, customer, error=message, form=form, status=error.status)
     return RedirectResponse(f"{ACCOUNT}?notice=tillagd", status_code=303)
 
@@ -157,7 +154,7 @@ def switch(
 ) -> Response:
     """Act for another of the user's customers; any other customer is refused (EU-5)."""
     if not user.may_act_for(customer_id):
-        raise NotActingFor("Du kan inte företräda den kunden.")
+        raise NotActingFor(translate("error_cannot_act_for", "sv"))
     session_id = hash_token(request.cookies.get(SESSION_COOKIE, ""))
     auth_repository.set_acting_for(db, session_id=session_id, customer_id=customer_id)
     return RedirectResponse(BASE, status_code=303)

@@ -33,11 +33,11 @@ from elkund.grid.models import Installation
 from elkund.metering.domain import Resolution, bucket_start
 from elkund.metering.reading import Series, read_series, read_values
 from elkund.portal.auth import ActingCustomer
-from elkund.portal.auth.pages import install_helpers, portal_context
+from elkund.portal.auth.pages import finish_page, install_helpers, portal_context
 from elkund.portal.components import downloads
 from elkund.portal.components.chart import consumption_chart, data_table, total_row
 from elkund.portal.components.formatting import install_filters
-from elkund.portal.components.i18n import LANG_PARAM, Lang, language_of
+from elkund.portal.components.i18n import LANG_PARAM, Lang, language_of, translate
 
 router = APIRouter(prefix="/mina-sidor", include_in_schema=False)
 
@@ -70,75 +70,10 @@ MAX_DAYS: Final = {
     Resolution.P1Y: 3700,
 }
 
-# Words of these two pages only; the shared catalogue (components.i18n) holds the common ones.
-WORDS: Final[dict[str, dict[Lang, str]]] = {
-    "consumption_of": {"sv": "Förbrukning för anläggning", "en": "Consumption of installation"},
-    "download_of": {"sv": "Ladda ner mätvärden för anläggning", "en": "Download meter values of"},
-    "choose_period": {"sv": "Välj period och upplösning", "en": "Choose period and resolution"},
-    "dates_hint": {
-        "sv": "Ange datum som ÅÅÅÅ-MM-DD. Båda dagarna ingår.",
-        "en": "Enter dates as YYYY-MM-DD. Both days are included.",
-    },
-    "file_format": {"sv": "Filformat", "en": "File format"},
-    "csv_name": {"sv": "CSV (semikolonseparerad)", "en": "CSV (comma-separated)"},
-    "xlsx_name": {"sv": "Excel (.xlsx)", "en": "Excel (.xlsx)"},
-    "free_note": {
-        "sv": "Det är kostnadsfritt att ladda ner dina mätvärden.",
-        "en": "Downloading your meter values is free of charge.",
-    },
-    "table_caption": {
-        "sv": "Förbrukning i kWh per period, med samma period förra året",
-        "en": "Consumption in kWh per period, with the same period last year",
-    },
-    "see_table": {"sv": "Siffrorna finns i tabellen", "en": "The numbers are in the table"},
-    "last_year_quality": {"sv": "Kvalitet förra året", "en": "Quality last year"},
-    "back": {"sv": "Tillbaka till anläggningen", "en": "Back to the installation"},
-    "error_heading": {"sv": "Det gick inte att visa perioden", "en": "The period cannot be shown"},
-    "bad_resolution": {
-        "sv": "Okänd upplösning. Välj en av de upplösningar som finns i listan.",
-        "en": "Unknown resolution. Choose one of the resolutions in the list.",
-    },
-    "bad_date": {
-        "sv": "”{value}” är inget giltigt datum. Skriv datumet som ÅÅÅÅ-MM-DD.",
-        "en": "“{value}” is not a valid date. Write the date as YYYY-MM-DD.",
-    },
-    "reversed": {
-        "sv": "Slutdatumet måste vara samma dag som startdatumet eller senare.",
-        "en": "The end date must be the start date or later.",
-    },
-    "too_early": {
-        "sv": "Mätvärden finns att visa från och med {earliest}.",
-        "en": "Meter values can be shown from {earliest}.",
-    },
-    "future": {
-        "sv": "Perioden kan inte börja i framtiden.",
-        "en": "The period cannot start in the future.",
-    },
-    "too_long": {
-        "sv": "Perioden är för lång för upplösningen {resolution}: välj högst {days} dagar, "
-        "eller en grövre upplösning.",
-        "en": "The period is too long for the resolution {resolution}: choose at most {days} "
-        "days, or a coarser resolution.",
-    },
-    "too_fine": {
-        "sv": "Mätaren på den här anläggningen ger timvärden, inte kvartsvärden. "
-        "Välj timme eller en grövre upplösning.",
-        "en": "The meter of this installation gives hourly values, not quarter-hour values. "
-        "Choose hour or a coarser resolution.",
-    },
-    "bad_format": {
-        "sv": "Okänt filformat. Välj CSV eller Excel.",
-        "en": "Unknown file format. Choose CSV or Excel.",
-    },
-}
-
-
-def word(key: str, lang: Lang, **params: object) -> str:
-    return WORDS[key][lang].format(**params)
-
 
 class ChoiceError(Exception):
-    """A period, resolution or format the pages refuse; ``key`` names the message in ``WORDS``."""
+    """A period, resolution or format the pages refuse; the catalogue entry ``choice_<key>``
+    (``components.i18n``) is its message."""
 
     def __init__(self, key: str, **params: object) -> None:
         super().__init__(key)
@@ -146,7 +81,7 @@ class ChoiceError(Exception):
         self.params = params
 
     def message(self, lang: Lang) -> str:
-        return word(self.key, lang, **self.params)
+        return translate(f"choice_{self.key}", lang, **self.params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +162,7 @@ def own_installation(session: Session, customer: Customer, gsrn: str) -> Install
     for installation in grid.installations_of(session, customer=customer, day=_today()):
         if installation.gsrn == gsrn:
             return installation
-    raise UnknownInstallation("Ingen sådan anläggning hos dig.")
+    raise UnknownInstallation(translate("error_unknown_installation", "sv"))
 
 
 @router.get("/anlaggning/{gsrn}/forbrukning", response_class=HTMLResponse)
@@ -243,7 +178,7 @@ def consumption_page(
     """SUP-14, SUP-12, TPA-11, EU-1: the chart and table of the customer's own installation."""
     installation = own_installation(session, customer, gsrn)
     lang = language_of(request)
-    context = _context(request, installation, lang, resolution, first, last)
+    context = _context(installation, resolution, first, last)
     try:
         choice = parse_choice(
             resolution=resolution,
@@ -279,8 +214,7 @@ def download_page(
 ) -> HTMLResponse:
     """TPA-11, EU-1: the form to download the customer's own meter values, free of charge."""
     installation = own_installation(session, customer, gsrn)
-    lang = language_of(request)
-    context = _context(request, installation, lang, None, None, None)
+    context = _context(installation, None, None, None)
     default = _native(installation)
     context |= _form(Choice(default, *default_period(default, _today())))
     context["format"] = "csv"
@@ -314,7 +248,7 @@ def download_file(
         )
         metered = check_meter(choice, installation)
     except ChoiceError as error:
-        context = _context(request, installation, lang, resolution, first, last)
+        context = _context(installation, resolution, first, last)
         context |= {"error": error.message(lang), "format": format}
         return _render(request, "consumption/download.html", context, status=422)
     values: downloads.Values
@@ -376,22 +310,14 @@ def _series(
 
 
 def _context(
-    request: Request,
-    installation: Installation,
-    lang: Lang,
-    resolution: str | None,
-    first: str | None,
-    last: str | None,
+    installation: Installation, resolution: str | None, first: str | None, last: str | None
 ) -> dict[str, Any]:
-    """What both templates need; the form shows back what was sent until a choice is accepted."""
-    other: Lang = "en" if lang == "sv" else "sv"
-    switched = request.url.include_query_params(**{LANG_PARAM: other})
+    """What both templates need besides ``lang``, ``t`` and ``language_url`` (given to every
+    portal page by ``portal_context``); the form shows back what was sent until a choice is
+    accepted."""
     return {
-        "lang": lang,
-        "w": WORDS,
         "gsrn": installation.gsrn,
         "hourly_meter": installation.resolution == Resolution.PT1H,
-        "language_url": f"{switched.path}?{switched.query}",
         "resolution": resolution or "",
         "first": first or "",
         "last": last or "",
@@ -415,8 +341,7 @@ def _render(
         "lang_param": LANG_PARAM,
     }
     response: HTMLResponse = templates.TemplateResponse(request, name, context, status_code=status)
-    response.headers["Cache-Control"] = "no-store"  # values change as soon as new ones are stored
-    response.headers["Content-Language"] = context["lang"]
+    finish_page(request, response)  # no-store: values change as soon as new ones are stored
     return response
 
 

@@ -1,4 +1,5 @@
-"""Errors on portal pages answer browsers with a Swedish page, API callers with the JSON body."""
+"""Errors on portal pages answer browsers with a page in the visitor's language (Swedish by
+default), API callers with the JSON body."""
 
 from __future__ import annotations
 
@@ -8,14 +9,9 @@ from fastapi.responses import Response
 from elkund.api.errors import error_response
 from elkund.core.errors import AppError
 from elkund.portal.auth.pages import render
+from elkund.portal.components.i18n import MESSAGES, error_text, language_of, translate
 
 PORTAL_PREFIX = "/mina-sidor"
-_TITLES = {
-    404: "Vi hittar inte det du söker",
-    403: "Det här får du inte göra",
-    409: "Det gick inte just nu",
-    422: "Det gick inte",
-}
 
 
 def wants_page(request: Request) -> bool:
@@ -24,12 +20,21 @@ def wants_page(request: Request) -> bool:
     )
 
 
+def title_key(status: int) -> str:
+    key = f"error_title_{status}"
+    return key if key in MESSAGES else "error_title_other"
+
+
 async def _app_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, AppError)
     if not wants_page(request):
         return error_response(error.status, error.code, error.detail)
-    title = _TITLES.get(error.status, "Något gick fel")
-    context = {"title": title, "detail": error.detail, "code": error.code}
+    lang = language_of(request)
+    context = {
+        "title": translate(title_key(error.status), lang),
+        "detail": error_text(error.detail, lang, code=error.code),
+        "code": error.code,
+    }
     return render(request, "pages/error.html", context, status=error.status)
 
 

