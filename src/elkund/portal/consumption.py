@@ -15,12 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
-from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
@@ -33,21 +31,12 @@ from elkund.grid.models import Installation
 from elkund.metering.domain import Resolution, bucket_start
 from elkund.metering.reading import Series, read_series, read_values
 from elkund.portal.auth import ActingCustomer
-from elkund.portal.auth.pages import finish_page, install_helpers, portal_context
+from elkund.portal.auth.pages import finish_page, templates
 from elkund.portal.components import downloads
 from elkund.portal.components.chart import consumption_chart, data_table, total_row
-from elkund.portal.components.formatting import install_filters
 from elkund.portal.components.i18n import LANG_PARAM, Lang, language_of, translate
 
 router = APIRouter(prefix="/mina-sidor", include_in_schema=False)
-
-templates = Jinja2Templates(
-    directory=Path(__file__).parent / "templates", context_processors=[portal_context]
-)
-templates.env.trim_blocks = True
-templates.env.lstrip_blocks = True
-install_helpers(templates)
-install_filters(templates.env)
 
 PAGE_RESOLUTIONS: Final = (
     Resolution.PT15M,

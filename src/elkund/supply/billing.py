@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from elkund.access.gate import Value, read_for_supplier
 from elkund.core.db import session_scope
-from elkund.core.errors import AppError, Invalid
-from elkund.core.localtime import STOCKHOLM
+from elkund.core.errors import AppError
+from elkund.core.localtime import STOCKHOLM, local_midnight
 from elkund.customers.models import Customer
 from elkund.grid.models import Installation
 from elkund.metering.domain import Quality
@@ -33,15 +33,13 @@ from elkund.parties.models import Party
 from elkund.supply import invoice_parts as parts
 from elkund.supply.billing_models import Invoice, InvoiceSeries
 from elkund.supply.billing_period import add_months, check_interval
+from elkund.supply.contracts import contract_info
 from elkund.supply.document import DocumentKind, InvoiceDocument, UsagePoint
 from elkund.supply.models import Contract, ContractStatus, Product, ProductKind
 from elkund.supply.ocr import make_ocr
 from elkund.supply.prices import price_series
-from elkund.supply.rating import ContractKind, PriceTerms, rate
-
-
-class NoSupplierProfile(Invalid):
-    code = "no_supplier_profile"
+from elkund.supply.rating import ContractKind, PriceTerms, SpotPrice, rate
+from elkund.supply.suppliers import profile_of, supplier_info
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +177,8 @@ def _read(
         session,
         supplier=supplier,
         installation_id=installation.gsrn,
-        start=_midnight(start),
-        end=_midnight(end),
+        start=local_midnight(start),
+        end=local_midnight(end),
         resolution=None,
         channel="pull",
         now=now,
@@ -222,11 +220,9 @@ def _document(
     now: datetime,
 ) -> InvoiceDocument:
     product = parts.product_of(session, contract)
-    profile = parts.profile_of(session, supplier)
-    if profile is None:
-        raise NoSupplierProfile(f"{supplier.name} has no supplier profile to invoice with.")
+    profile = profile_of(session, supplier=supplier)
     prices = (
-        price_series(session, installation.bidding_zone, _midnight(start), _midnight(end))
+        price_series(session, installation.bidding_zone, local_midnight(start), local_midnight(end))
         if ProductKind(product.kind) is not ProductKind.FIXED
         else []
     )
@@ -235,7 +231,7 @@ def _document(
         start=start,
         end=end,
         values=values,
-        prices=[_SpotPrice(p.start, p.resolution, p.ore_per_kwh) for p in prices],
+        prices=[SpotPrice(p.start, p.resolution, p.ore_per_kwh) for p in prices],
         bidding_zone=installation.bidding_zone,
     )
     customer = session.get(Customer, contract.customer_id)
@@ -249,12 +245,12 @@ def _document(
         due_date=issue + timedelta(days=profile.payment_terms_days),
         period_start=start,
         period_end=end - timedelta(days=1),
-        supplier=parts.supplier_info(supplier, profile),
+        supplier=supplier_info(session, supplier=supplier),
         customer=parts.customer_info(customer, installation),
         installation_id=installation.gsrn,
         bidding_zone=installation.bidding_zone,
         grid_area=installation.grid_area,
-        contract=parts.contract_info(contract, product),
+        contract=contract_info(contract, product),
         lines=rating.lines,
         consumption_kwh=rating.consumption_kwh,
         based_on_actual=rating.based_on_actual,
@@ -264,13 +260,6 @@ def _document(
         disclosure=parts.disclosure(session, supplier, issue.year - 1),
         pointers=parts.pointers(profile),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class _SpotPrice:
-    start: datetime
-    resolution: str
-    price_ore_per_kwh: Decimal
 
 
 def _daily_usage(values: Sequence[_Reading]) -> tuple[UsagePoint, ...]:
@@ -423,7 +412,3 @@ def month_invoices(
             query.order_by(Invoice.supplier_id, Invoice.sequence)
         )
     ]
-
-
-def _midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=STOCKHOLM)

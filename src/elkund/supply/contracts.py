@@ -18,11 +18,11 @@ from elkund.grid import repository as grid_repository
 from elkund.grid.gsrn import InvalidInstallationId, parse_installation_id
 from elkund.grid.models import Installation
 from elkund.parties.models import Party
+from elkund.supply.billing_period import check_interval
 from elkund.supply.document import ContractInfo
 from elkund.supply.errors import (
     ContractNotActive,
     ContractNotFound,
-    InvalidBillingInterval,
     InvalidEndDate,
     OverlappingContract,
     UnknownProduct,
@@ -30,9 +30,6 @@ from elkund.supply.errors import (
 from elkund.supply.models import Contract, ContractStatus, Product, ProductKind, SupplyNotice
 from elkund.supply.notices import send_end_notice, send_start_notice
 from elkund.supply.suppliers import require_supplier
-
-# SUP-7: remote-read meters at least once a quarter, the others at least once a year.
-MAX_INTERVAL_REMOTE_READ, MAX_INTERVAL_MANUAL = 3, 12
 
 
 class EndReason:
@@ -78,7 +75,7 @@ def start_contract(
     installation = _installation(session, installation_id)
     contract = None
     if installation is not None:
-        _check_interval(installation, billing_interval_months)
+        check_interval(billing_interval_months, remote_read=installation.remote_read)
         _check_no_own_contract(session, supplier, installation, start)
         contract = _new_contract(
             session, supplier, product, installation, customer, start, name, billing_interval_months
@@ -183,15 +180,6 @@ def _installation(session: Session, reference: str) -> Installation | None:
     except InvalidInstallationId:
         return None  # the grid company refuses the notice: unknown_installation
     return grid_repository.installation_by_gsrn(session, gsrn)
-
-
-def _check_interval(installation: Installation, months: int) -> None:
-    limit = MAX_INTERVAL_REMOTE_READ if installation.remote_read else MAX_INTERVAL_MANUAL
-    if not 1 <= months <= limit:
-        meter = "a remote-read meter" if installation.remote_read else "a manually read meter"
-        raise InvalidBillingInterval(
-            f"An installation with {meter} is invoiced every 1–{limit} months."
-        )
 
 
 def _check_no_own_contract(

@@ -1,12 +1,12 @@
-"""The parts of an ``InvoiceDocument`` that come from stored records (supplier, customer, contract,
-energy-source mix, SUP-10 extras), so that ``billing`` only orchestrates."""
+"""The parts of an ``InvoiceDocument`` that come from stored records (customer, energy-source mix,
+SUP-10 extras, web-page pointers), so that ``billing`` only orchestrates. The supplier's and the
+contract's parts are ``suppliers.supplier_info`` and ``contracts.contract_info``."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from elkund.core.errors import AppError
@@ -21,13 +21,11 @@ from elkund.supply.document import (
     Address,
     Advice,
     Benchmark,
-    ContractInfo,
     CustomerInfo,
     Disclosure,
     SourceShare,
-    SupplierInfo,
 )
-from elkund.supply.models import Contract, Product, ProductKind, SupplierProfile
+from elkund.supply.models import Contract, Product, SupplierProfile
 
 POINTER_FIELDS = {
     8: "termination_url",
@@ -39,20 +37,6 @@ POINTER_FIELDS = {
     15: "consumer_rights_url",
     16: "dispute_resolution_url",
 }
-
-
-def supplier_info(party: Party, profile: SupplierProfile) -> SupplierInfo:
-    return SupplierInfo(
-        name=party.name,
-        org_number=format_number(party.org_number),
-        vat_number=profile.vat_number,
-        f_skatt=profile.f_skatt,
-        address=Address(profile.street, _postal(profile.postal_code), profile.city),
-        customer_service_phone=profile.customer_service_phone,
-        customer_service_email=profile.customer_service_email,
-        website=profile.website,
-        bankgiro=profile.bankgiro,
-    )
 
 
 def pointers(profile: SupplierProfile) -> tuple[tuple[int, str], ...]:
@@ -69,22 +53,9 @@ def customer_info(customer: Customer, installation: Installation) -> CustomerInf
         name=customer.name,
         is_business=business,
         identity_number=number if business else mask(customer.identity_number),
-        address=Address(installation.street, _postal(installation.postal_code), installation.city),
+        address=Address(installation.street, installation.postal_code, installation.city),
         org_number=number.replace("-", "")[-10:] if business else None,
         vat_number=f"SE{number.replace('-', '')[-10:]}01" if business else None,
-    )
-
-
-def contract_info(contract: Contract, product: Product) -> ContractInfo:
-    return ContractInfo(
-        name=contract.name,
-        kind=ProductKind(product.kind).value,
-        start=contract.start_date,
-        end=contract.end_date - timedelta(days=1) if contract.end_date else None,
-        terms_url=product.terms_url,
-        termination=product.termination_text,
-        termination_free=product.termination_free,
-        is_default_contract=ProductKind(product.kind) is ProductKind.DEFAULT,
     )
 
 
@@ -127,15 +98,7 @@ def product_of(session: Session, contract: Contract) -> Product:
     return product
 
 
-def profile_of(session: Session, supplier: Party) -> SupplierProfile | None:
-    return session.scalar(select(SupplierProfile).where(SupplierProfile.party_id == supplier.id))
-
-
 def _log_ratio(a: Decimal, b: Decimal) -> Decimal:
     if a <= 0 or b <= 0:
         return Decimal(10**6)
     return (a / b).ln()
-
-
-def _postal(code: str) -> str:
-    return f"{code[:3]} {code[3:]}" if len(code) == 5 else code

@@ -67,10 +67,16 @@ def _environment() -> Environment:
     env.filters["datum"] = lambda day: format_date(day, "sv")
     env.filters["kwh"] = lambda kwh: format_number(kwh, "sv", decimals=3)
     env.filters["qty"] = _quantity
+    env.filters["postnr"] = _postal_code
     env.filters["price"] = _unit_price
     env.filters["dec"] = lambda value, decimals: format_number(value, "sv", decimals=decimals)
     env.filters["pct"] = lambda value: format_number(value, "sv", decimals=2) + "\u00a0%"
     return env
+
+
+def _postal_code(code: str) -> str:
+    """``90326`` → ``903 26``, as Swedish addresses are written."""
+    return f"{code[:3]} {code[3:]}" if len(code) == 5 and code.isdigit() else code
 
 
 def _quantity(value: Decimal) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+from elkund.portal.components.formatting import format_number
 from elkund.supply.document import UsagePoint
 
 WIDTH, HEIGHT = 640, 220
@@ -29,7 +30,7 @@ def usage_chart(points: Sequence[UsagePoint], *, id_prefix: str = "forbrukning")
         f'<title id="{id_prefix}-title">{escape(title)}</title>',
         f'<desc id="{id_prefix}-desc">{escape(_description(points))}</desc>',
         f'<line x1="{LEFT}" y1="{BOTTOM}" x2="{RIGHT}" y2="{BOTTOM}" stroke="#6b7280"/>',
-        f'<text x="{LEFT - 4}" y="{TOP + 3}" text-anchor="end">{_kwh(top)}</text>',
+        f'<text x="{LEFT - 4}" y="{TOP + 3}" text-anchor="end">{_whole_kwh(top)}</text>',
         f'<text x="{LEFT - 4}" y="{BOTTOM}" text-anchor="end">0</text>',
         f'<text x="{LEFT}" y="{TOP - 14}">kWh</text>',
     ]
@@ -67,9 +68,9 @@ def _legend() -> list[str]:
 def _description(points: Sequence[UsagePoint]) -> str:
     this = sum((p.kwh for p in points), Decimal(0))
     then = [p.last_year_kwh for p in points if p.last_year_kwh is not None]
-    text = f"Denna period {_kwh(this)} kWh"
+    text = f"Denna period {_whole_kwh(this)} kWh"
     if then:
-        text += f", samma period förra året {_kwh(sum(then, Decimal(0)))} kWh"
+        text += f", samma period förra året {_whole_kwh(sum(then, Decimal(0)))} kWh"
     return text + "."
 
 
@@ -84,5 +85,5 @@ def _scale_top(largest: Decimal) -> Decimal:
     return magnitude * 10
 
 
-def _kwh(value: Decimal) -> str:
-    return f"{value:,.0f}".replace(",", "\u00a0")
+def _whole_kwh(value: Decimal) -> str:
+    return format_number(value, "sv", decimals=0)

@@ -26,6 +26,7 @@ from starlette.responses import Response
 
 from elkund.portal.auth.cookies import set_cookie
 from elkund.portal.auth.errors import PortalAuthError
+from elkund.portal.components.formatting import install_filters
 from elkund.portal.components.i18n import (
     DEFAULT_LANG,
     LANG_COOKIE,
@@ -108,6 +109,7 @@ def install_helpers(target: Jinja2Templates) -> None:
 
 
 install_helpers(templates)
+install_filters(templates.env)
 
 
 def finish_page(request: Request, response: Response) -> Response:
