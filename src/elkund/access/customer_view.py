@@ -90,6 +90,7 @@ class ShareLine:
     resolution: str
     value_count: int
     channel: str
+    basis: str  # "consent" (an ESCO) or "supplier" (the customer's electricity supplier)
 
 
 def pending_requests(session: Session, *, customer_id: int) -> list[PendingRequest]:
@@ -177,6 +178,7 @@ def share_log(
             resolution=e.resolution,
             value_count=e.value_count,
             channel=e.channel,
+            basis=e.basis,
         )
         for e in entries
     ]

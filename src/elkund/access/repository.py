@@ -17,6 +17,7 @@ from elkund.access.models import (
     RequestStatus,
     ShareLogEntry,
 )
+from elkund.core.localtime import local_midnight
 from elkund.grid.models import Installation, InstallationHolder
 from elkund.parties.models import Party
 
@@ -169,14 +170,38 @@ def consents_whose_customer_left(session: Session, *, today: date) -> Sequence[C
     return session.scalars(query.with_for_update(skip_locked=True, key_share=True)).all()
 
 
-def share_log_of_customer(session: Session, *, customer_id: int) -> Sequence[ShareLogEntry]:
-    query = (
+def share_log_of_customer(session: Session, *, customer_id: int) -> list[ShareLogEntry]:
+    """Every share of the customer's values, newest first: under the customer's consents, and
+    the reads of a supplier (no consent) of values from when the customer held the installation."""
+    by_consent = (
         select(ShareLogEntry)
         .join(Consent, Consent.id == ShareLogEntry.consent_id)
         .where(Consent.customer_id == customer_id)
-        .order_by(ShareLogEntry.at.desc(), ShareLogEntry.id.desc())
     )
-    return session.scalars(query).all()
+    entries = list(session.scalars(by_consent)) + _supplier_reads(session, customer_id)
+    return sorted(entries, key=lambda e: (e.at, e.id), reverse=True)
+
+
+def _supplier_reads(session: Session, customer_id: int) -> list[ShareLogEntry]:
+    holdings = session.scalars(
+        select(InstallationHolder).where(InstallationHolder.customer_id == customer_id)
+    ).all()
+    if not holdings:
+        return []
+    query = select(ShareLogEntry).where(
+        ShareLogEntry.consent_id.is_(None),
+        ShareLogEntry.installation_id.in_({h.installation_id for h in holdings}),
+    )
+    return [e for e in session.scalars(query) if any(_held(h, e) for h in holdings)]
+
+
+def _held(holding: InstallationHolder, entry: ShareLogEntry) -> bool:
+    """Whether the read period overlaps the customer's holding of the installation."""
+    return (
+        holding.installation_id == entry.installation_id
+        and local_midnight(holding.move_in) < entry.period_end
+        and (holding.move_out is None or local_midnight(holding.move_out) > entry.period_start)
+    )
 
 
 def installation_gsrns(session: Session, ids: set[int]) -> dict[int, str]:

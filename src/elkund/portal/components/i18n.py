@@ -221,6 +221,7 @@ MESSAGES: Final[Mapping[str, Mapping[Lang, str]]] = {
         "en": "The consent has ended. The company has been told and gets no more meter values.",
     },
     "data_consumption": {"sv": "förbrukning", "en": "consumption"},
+    "basis_supplier": {"sv": "din elleverantör", "en": "your electricity supplier"},
     "data_production": {"sv": "produktion", "en": "production"},
     "status_terminated_by_customer": {"sv": "Avslutat av dig", "en": "Ended by you"},
     "status_withdrawn_by_esco": {
