@@ -97,6 +97,10 @@ def test_the_customer_decides_in_the_browser(
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "tredjepartsatkomst.png"), full_page=True)
 
+        page.goto(f"{portal.url}/mina-sidor/anlaggning/{house}/forbrukning?resolution=PT1H")
+        expect(page.get_by_role("img", name="Förbrukning per timme")).to_be_visible()
+        page.screenshot(path=str(SCREENSHOTS / "forbrukning.png"), full_page=True)
+
         page.goto(f"{portal.url}/mina-sidor/tredjepartsatkomst/begaran/{approve_id}")
         page.get_by_role("button", name="Godkänn").click()
         expect(page.get_by_role("status")).to_contain_text("Du har godkänt begäran")

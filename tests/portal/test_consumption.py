@@ -199,13 +199,32 @@ def test_english_toggle_changes_the_words(client: TestClient, world: World) -> N
 def test_latest_values_show_as_soon_as_stored(
     client: TestClient, world: World, committed: sessionmaker[Session]
 ) -> None:
-    """SUP-12: no cache between the store and the page."""
+    """SUP-12: the page's cache is keyed by the values' version, so a new day shows at once."""
     params = {"resolution": "P1D", "from": "2025-03-05", "to": "2025-03-05"}
     before = client.get(PAGE.format(world.mine), params=params).text
     assert _cells(_rows(before)[0])[1:3] == ["0,000", "saknas"]
     _load(committed, day_file(world.mine, date(2025, 3, 5), date(2025, 3, 6), wh=10))
     after = client.get(PAGE.format(world.mine), params=params).text
     assert _cells(_rows(after)[0])[1:3] == ["0,960", "komplett"]
+
+
+def test_corrections_show_at_once_in_this_and_last_years_columns(
+    client: TestClient, world: World, committed: sessionmaker[Session]
+) -> None:
+    """SUP-12: a corrected value (same number of values) is a new version of the page's data."""
+    params = {"resolution": "P1D", "from": "2025-03-01", "to": "2025-03-01"}
+    before = _cells(_rows(client.get(PAGE.format(world.mine), params=params).text)[0])
+    assert (before[1], before[3]) == ("9,600", "4,800")
+    _load_correction(committed, day_file(world.mine, date(2025, 3, 1), date(2025, 3, 2), wh=200))
+    _load_correction(committed, day_file(world.mine, date(2024, 3, 1), date(2024, 3, 2), wh=60))
+    after = _cells(_rows(client.get(PAGE.format(world.mine), params=params).text)[0])
+    assert (after[1], after[3]) == ("19,200", "5,760")
+
+
+def _load_correction(committed: sessionmaker[Session], data: bytes) -> None:
+    with session_scope(committed) as session:
+        report = ingest_file(session, data=data, file_format=FileFormat.CSV)
+        assert (report.rejected, report.inserted, report.corrected) == ([], 0, 96)
 
 
 @pytest.mark.parametrize(

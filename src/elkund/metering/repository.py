@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import Date, bindparam, select, text
 from sqlalchemy.orm import Session
@@ -305,6 +306,32 @@ def fetch_days(
         DayRollup(_as_date(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4]))
         for row in session.execute(statement, parameters)
     ]
+
+
+def days_version(
+    session: Session, *, installation_id: int, first: date, end: date
+) -> tuple[int, ...]:
+    """What changes whenever a value of the local dates [first, end) is stored or corrected:
+    the rollups' latest change, their number and their sums (the rollup is rewritten in the same
+    transaction as the values, so this is a cheap version of the values themselves)."""
+    statement = text(
+        "SELECT count(*), max(changed_at), sum(wh), sum(minutes_present), sum(estimated_count),"
+        " sum(missing_count) FROM meter_value_days WHERE installation_id = :installation_id"
+        " AND local_date >= :first AND local_date < :end"
+    )
+    parameters = {"installation_id": installation_id, "first": first, "end": end}
+    row = session.execute(statement, parameters).one()
+    return tuple(_version_part(value) for value in row)
+
+
+def _version_part(value: object) -> int:
+    if value is None:
+        return -1
+    if isinstance(value, datetime):
+        return int(value.timestamp() * 1_000_000)
+    if isinstance(value, int | Decimal):  # sums are Decimal on PostgreSQL
+        return int(value)
+    raise TypeError(f"unexpected version part {value!r}")
 
 
 def _as_date(value: date | str) -> date:

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
@@ -30,10 +31,12 @@ from elkund.grid.errors import UnknownInstallation
 from elkund.grid.models import Installation
 from elkund.metering.domain import Resolution, bucket_start
 from elkund.metering.reading import Series, read_series, read_values
+from elkund.metering.repository import days_version
 from elkund.portal.auth import ActingCustomer
-from elkund.portal.auth.pages import finish_page, templates
+from elkund.portal.auth.pages import finish_page, templates, words
 from elkund.portal.components import downloads
 from elkund.portal.components.chart import consumption_chart, data_table, total_row
+from elkund.portal.components.fragments import FragmentCache
 from elkund.portal.components.i18n import LANG_PARAM, Lang, language_of, translate
 
 router = APIRouter(prefix="/mina-sidor", include_in_schema=False)
@@ -182,19 +185,48 @@ def consumption_page(
         context["error"] = error.message(lang)
         return _render(request, "consumption/page.html", context, status=422)
     since = _since(session, customer, installation)
-    series = _series(
-        session, installation, metered, choice.resolution, choice.first, choice.end, since
-    )
-    previous = _series(
-        session, installation, metered, choice.resolution, *a_year_earlier(choice), since
-    )
     context |= _form(choice)
-    context |= {
-        "chart": consumption_chart(series, previous=previous, lang=lang),
-        "rows": data_table(series, previous, lang),
-        "total": total_row(series, previous, lang),
-    }
+    context["results"] = _results(session, installation, metered, choice, since, lang)
     return _render(request, "consumption/page.html", context)
+
+
+RESULTS = FragmentCache(size=512)
+
+
+def _results(
+    session: Session,
+    installation: Installation,
+    metered: Resolution,
+    choice: Choice,
+    since: date,
+    lang: Lang,
+) -> Markup:
+    """The chart and table, rendered once per version of the values they show."""
+    earlier_first, _ = a_year_earlier(choice)
+    version = days_version(
+        session,
+        installation_id=installation.id,
+        first=min(earlier_first, choice.first),
+        end=choice.end,
+    )
+    key = (installation.id, choice, since, lang, version)
+
+    def render() -> Markup:
+        series = _series(
+            session, installation, metered, choice.resolution, choice.first, choice.end, since
+        )
+        previous = _series(
+            session, installation, metered, choice.resolution, *a_year_earlier(choice), since
+        )
+        data = {
+            "chart": consumption_chart(series, previous=previous, lang=lang),
+            "rows": data_table(series, previous, lang),
+            "total": total_row(series, previous, lang),
+        }
+        fragment = templates.get_template("consumption/_results.html")
+        return Markup(fragment.render(data | {"lang": lang, "t": words(lang)}))  # noqa: S704
+
+    return RESULTS.get_or_render(key, render)
 
 
 @router.get("/anlaggning/{gsrn}/ladda-ner", response_class=HTMLResponse)

@@ -53,13 +53,15 @@ def portal_context(request: Request) -> dict[str, Any]:
     lang = language_of(request)
     return {
         "lang": lang,
-        "t": _words(lang),
+        "t": words(lang),
         "language_url": language_url(request, lang),
         "development": request.app.state.settings.env == "development",
     }
 
 
-def _words(lang: Lang) -> Callable[..., str]:
+def words(lang: Lang) -> Callable[..., str]:
+    """``t(key, **params)`` for templates, in ``lang``."""
+
     def t(key: str, **params: object) -> str:
         return translate(key, lang, **params)
 
