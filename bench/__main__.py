@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 import time
 
-from bench import export, footprint, history, ingest, portal
+from bench import billing, export, footprint, history, ingest, portal
 from bench.common import Database, note, postgres_database, quiet_logs, sqlite_database
 
 BENCHES = {
@@ -15,6 +15,7 @@ BENCHES = {
     "footprint": footprint.run,
     "export": export.run,
     "portal": portal.run,
+    "billing": billing.run,
 }
 
 

@@ -28,6 +28,14 @@ from elkund.portal.auth.jobs import (
     ensure_session_cleanup,
     run_session_cleanup,
 )
+from elkund.supply.billing_jobs import (
+    CONTRACT_JOB,
+    MONTHLY_JOB,
+    ensure_billing_scheduled,
+    run_contract_billing,
+    run_monthly_billing,
+)
+from elkund.supply.render_jobs import RENDER_JOB, render_invoice
 
 HANDLERS: Mapping[str, Handler] = {
     IMPORT_JOB: run_import,
@@ -36,15 +44,19 @@ HANDLERS: Mapping[str, Handler] = {
     PUSH_JOB: run_push,
     PUSH_CONSENT_JOB: run_push_consent,
     SESSION_CLEANUP_JOB: run_session_cleanup,
+    MONTHLY_JOB: run_monthly_billing,
+    CONTRACT_JOB: run_contract_billing,
+    RENDER_JOB: render_invoice,
 }
 
 
 def start_periodic_jobs(factory: sessionmaker[Session]) -> None:
-    """Make sure the self-rescheduling jobs (housekeeping) are queued."""
+    """Make sure the self-rescheduling jobs (housekeeping, monthly billing, …) are queued."""
     with session_scope(factory, write=True) as session:
         ensure_scheduled(session)
         ensure_push_scheduled(session)
         ensure_session_cleanup(session)
+        ensure_billing_scheduled(session)
 
 
 def run_worker(settings: Settings, *, once: bool = False) -> int:

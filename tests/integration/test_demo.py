@@ -14,18 +14,24 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from elkund.core.jobs.models import JobRow
 from elkund.core.localtime import local_midnight
 from elkund.customers import passwords
 from elkund.customers.identity import IdentityKind, parse_person_number
 from elkund.customers.models import BusinessLogin, Customer, CustomerKind
 from elkund.customers.service import find_business_login
 from elkund.demo import DemoSummary, load_demo
+from elkund.demo.billing import months_to_bill
 from elkund.grid.models import Direction, Installation, InstallationHolder, SupplyPeriod
 from elkund.grid.service import get_installation, supplier_on
 from elkund.metering.models import MeterValue
 from elkund.metering.repository import fetch_days, fetch_values
 from elkund.parties.credentials import issue_token
 from elkund.parties.models import Party, PartyRole
+from elkund.supply.billing_models import Invoice
+from elkund.supply.disclosure_models import OriginGuarantee
+from elkund.supply.render_jobs import RENDER_JOB, render_invoice
+from elkund.supply.stored import document_of
 
 # The window holds the spring change to daylight saving time (29 March 2026).
 TODAY = date(2026, 3, 31)
@@ -228,3 +234,90 @@ def test_the_demo_esco_credentials_get_a_token(session: Session, document: dict[
         session, client_id=esco["client_id"], secret=esco["client_secret"], now=datetime.now(UTC)
     )
     assert issued.expires_in == 3600
+
+
+# --- invoices (issue 5) --------------------------------------------------------------------------
+
+# Values from 31 October 2023: November, December and January are the last complete months, and
+# the years before their issue dates (2022, 2023) have a published residual mix.
+BILLED_TODAY = date(2024, 2, 10)
+BILLED_DAYS = 102
+DEC, JAN, FEB = date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)
+
+
+@pytest.mark.parametrize(
+    ("today", "first_day", "months"),
+    [
+        (date(2026, 3, 31), date(2023, 3, 31), [DEC, JAN, FEB]),
+        (date(2026, 3, 1), date(2023, 3, 1), [DEC, JAN, FEB]),
+        (date(2026, 1, 15), date(2025, 1, 15), [date(2025, 10, 1), date(2025, 11, 1), DEC]),
+        # a month that began before the first meter value cannot be billed
+        (date(2026, 3, 31), date(2025, 12, 2), [JAN, FEB]),
+        (TODAY, TODAY - timedelta(days=DAYS), []),
+    ],
+)  # fmt: skip
+def test_the_demo_bills_the_last_three_complete_months_it_has_values_for(
+    today: date, first_day: date, months: list[date]
+) -> None:
+    assert months_to_bill(today=today, first_day=first_day) == months
+
+
+def render_jobs(session: Session) -> list[JobRow]:
+    return list(
+        session.scalars(select(JobRow).where(JobRow.kind == RENDER_JOB).order_by(JobRow.id))
+    )
+
+
+def test_the_demo_issues_three_months_of_invoices_once_rendered_by_jobs(
+    session: Session, accounts: Path, tmp_path: Path
+) -> None:
+    """SUP-7, SUP-9, SUP-16: the last three months are invoiced with the suppliers' mix of origin;
+    the PDFs are left to queued jobs; loading again issues nothing."""
+    output = tmp_path / "invoices"
+    summary = load_demo(
+        session, days=BILLED_DAYS, today=BILLED_TODAY, accounts_path=accounts, invoices_path=output
+    )
+    invoices = session.scalars(
+        select(Invoice).order_by(Invoice.supplier_id, Invoice.sequence)
+    ).all()
+    assert summary.invoices == len(invoices)
+    per_month = Counter(i.billing_month for i in invoices)
+    assert sorted(per_month) == [date(2023, 11, 1), date(2023, 12, 1), date(2024, 1, 1)]
+    assert min(per_month.values()) > 40  # most of the 79 consumption installations each month
+    assert {(i.billing_month, i.issue_date) for i in invoices} == {
+        (date(2023, 11, 1), date(2023, 12, 3)),
+        (date(2023, 12, 1), date(2024, 1, 3)),
+        (date(2024, 1, 1), date(2024, 2, 3)),
+    }
+    assert {i.kind for i in invoices} == {"invoice"}
+    for supplier_id in {i.supplier_id for i in invoices}:  # gap-free numbers per supplier
+        numbers = [i.sequence for i in invoices if i.supplier_id == supplier_id]
+        assert numbers == list(range(1, len(numbers) + 1))
+    documents = [document_of(i) for i in invoices]
+    assert all(d.consumption_kwh > 0 for d in documents)
+    # SUP-16: every invoice shows its supplier's mix of the year before it was issued.
+    assert {
+        (i.supplier_id, d.disclosure.year)
+        for i, d in zip(invoices, documents, strict=True)
+        if d.disclosure
+    } == {
+        (supplier_id, year)
+        for supplier_id in {i.supplier_id for i in invoices}
+        for year in (2022, 2023)
+    }
+    assert all(d.disclosure is not None for d in documents)
+    assert count(session, OriginGuarantee) > 0
+    # The files are the worker's job: one render job per invoice, none rendered yet.
+    jobs = render_jobs(session)
+    assert [j.payload["invoice"] for j in jobs] == sorted(i.id for i in invoices)
+    assert {i.pdf_path for i in invoices} == {None}
+    result = render_invoice(session, jobs[0].payload)
+    assert Path(result["pdf"]).read_bytes().startswith(b"%PDF-")
+    assert Path(result["pdf"]).is_relative_to(output.resolve())
+    # Loading again creates nothing: no invoice, no job.
+    again = load_demo(
+        session, days=BILLED_DAYS, today=BILLED_TODAY, accounts_path=accounts, invoices_path=output
+    )
+    assert (again.created, again.invoices) == (False, len(invoices))
+    assert count(session, Invoice) == len(invoices)
+    assert len(render_jobs(session)) == len(jobs)

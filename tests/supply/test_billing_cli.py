@@ -59,3 +59,17 @@ def test_a_bad_month_is_refused(factory: sessionmaker[Session], month: str) -> N
     result = runner.invoke(app, ["billing", "run", "--month", month])
     assert result.exit_code == 2
     assert "--month must be YYYY-MM" in result.output
+
+
+def test_queue_leaves_the_files_to_the_worker(factory: sessionmaker[Session]) -> None:
+    world = seed(factory)
+    command = ["billing", "run", "--month", "2025-03", "--supplier", world.supplier_org]
+    result = runner.invoke(app, [*command, "--queue", "--json"])
+    assert result.exit_code == 0, result.output
+    (invoice,) = orjson.loads(result.output)["invoices"]
+    assert (invoice["created"], invoice["pdf_path"]) == (True, None)
+    worker = runner.invoke(app, ["worker", "--once"])
+    assert worker.exit_code == 0, worker.output
+    (rendered,) = orjson.loads(runner.invoke(app, [*command, "--json"]).output)["invoices"]
+    assert rendered["created"] is False
+    assert Path(rendered["pdf_path"]).read_bytes().startswith(b"%PDF-")

@@ -21,6 +21,7 @@ from elkund.core.settings import Settings, get_settings
 from elkund.portal import account as portal_account
 from elkund.portal import auth as portal_auth
 from elkund.portal import consumption as portal_consumption
+from elkund.portal import invoices as portal_invoices
 from elkund.portal import pages as portal_pages
 from elkund.portal import routes as portal
 from elkund.portal import tpa as portal_tpa
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(portal_pages.router)
     app.include_router(portal_account.router)
     app.include_router(portal_consumption.router)
+    app.include_router(portal_invoices.router)
     app.include_router(portal_tpa.router)
     app.include_router(portal.router)
     return app

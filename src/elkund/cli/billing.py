@@ -22,6 +22,9 @@ def run(
     supplier: Annotated[
         str | None, typer.Option(metavar="ORGNR", help="Only this supplier.")
     ] = None,
+    queue: Annotated[
+        bool, typer.Option("--queue", help="Leave the PDFs (and UBL) to the worker.")
+    ] = False,
     as_json: JsonOutput = False,
 ) -> None:
     """Bill every contract due in MONTH and print the month's invoices (re-running adds none)."""
@@ -44,6 +47,7 @@ def run(
             supplier_org=org,
             now=utcnow(),
             output=settings.var_dir / "invoices",
+            render="queue" if queue else "now",
         )
     finally:
         engine.dispose()

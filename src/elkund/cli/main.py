@@ -98,7 +98,8 @@ def demo(
     state = "Loaded" if summary.created else "Already loaded"
     typer.echo(
         f"{state}: {summary.customers} customers, {summary.installations} installations,"
-        f" {summary.values:,} meter values."
+        f" {summary.values:,} meter values, {summary.invoices} invoices"
+        " (their PDFs are rendered by the worker)."
     )
     _print_demo_logins(summary.accounts_path)
 

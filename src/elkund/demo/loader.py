@@ -1,8 +1,9 @@
-"""Loading the demo world into a database: parties, customers, installations and meter values.
+"""Loading the demo world into a database: parties, customers, installations and meter values,
+the supplier side, and the invoices of the last three complete months.
 
 One call is one unit of work: nothing here commits. Meter values go through the same bulk path as
 imported files, one installation at a time, so the daily rollups are kept in step and memory stays
-small.
+small. The invoices' PDFs are left to queued jobs (see ``demo.billing``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from elkund.demo.accounts import (
     demo_client_secret,
     write_accounts,
 )
+from elkund.demo.billing import issue_demo_invoices
 from elkund.demo.plan import CustomerPlan, DemoPlan, InstallationPlan, PartyPlan, build_plan
 from elkund.demo.profiles import (
     LoadKind,
@@ -72,6 +74,7 @@ class DemoSummary:
     values: int
     created: bool  # False when the database already had a grid company and nothing was loaded
     accounts_path: Path
+    invoices: int = 0  # invoices and credit notes in the database
 
 
 def load_demo(
@@ -82,11 +85,13 @@ def load_demo(
     days: int | None = None,
     today: date | None = None,
     accounts_path: Path | None = None,
+    invoices_path: Path | None = None,
 ) -> DemoSummary:
     """Load the demo world with meter values up to the last full local day before ``today``.
 
     ``days``, when given, replaces ``years`` as the length of the window (tests use a few days).
     A database that already has a grid company is left alone; the accounts file is rewritten.
+    Invoice files are written under ``invoices_path`` (by default ``var/invoices``) by the jobs.
     """
     today = today or local_date(utcnow())
     first_day = window_start(today, years=years, days=days)
@@ -95,12 +100,26 @@ def load_demo(
     if grid_company(session) is not None:
         write_accounts(path, accounts_document(session, plan, seed=seed, today=today))
         customers, installations, values = repository.counts(session)
-        return DemoSummary(customers, installations, values, created=False, accounts_path=path)
+        return DemoSummary(
+            customers,
+            installations,
+            values,
+            created=False,
+            accounts_path=path,
+            invoices=repository.invoice_count(session),
+        )
     started = time.perf_counter()
     stored = _create_world(session, plan, seed=seed)
     load_supply(session, plan, stored, seed=seed, first_day=first_day, end_day=today)
     values = _store_meter_values(
         session, plan, stored, seed=seed, first_day=first_day, end_day=today
+    )
+    loaded = time.perf_counter()
+    billing = issue_demo_invoices(
+        session,
+        today=today,
+        first_day=first_day,
+        output=invoices_path or get_settings().var_dir / "invoices",
     )
     document = accounts_document(session, plan, seed=seed, today=today, just_created=True)
     write_accounts(path, document)
@@ -109,9 +128,19 @@ def load_demo(
         customers=len(plan.customers),
         installations=len(stored),
         values=values,
+        invoices=billing.documents,
+        refused=billing.refused,
         seconds=round(time.perf_counter() - started, 1),
+        billing_seconds=round(time.perf_counter() - loaded, 1),
     )
-    return DemoSummary(len(plan.customers), len(stored), values, created=True, accounts_path=path)
+    return DemoSummary(
+        len(plan.customers),
+        len(stored),
+        values,
+        created=True,
+        accounts_path=path,
+        invoices=billing.documents,
+    )
 
 
 def window_start(today: date, *, years: int, days: int | None) -> date:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from elkund.customers.models import Customer
 from elkund.grid.models import Installation
 from elkund.metering.models import MeterValue
+from elkund.supply.billing_models import Invoice
 
 
 def counts(session: Session) -> tuple[int, int, int]:
@@ -17,3 +18,7 @@ def counts(session: Session) -> tuple[int, int, int]:
         session.scalar(select(func.count()).select_from(Installation)) or 0,
         session.scalar(select(func.count()).select_from(MeterValue)) or 0,
     )
+
+
+def invoice_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Invoice)) or 0

@@ -1,6 +1,7 @@
 """The demo's supplier side: both suppliers' profiles, four products each, a contract for every
-supply period of the demo installations (with the accepted SUP-21 notice that began it), and three
-years of day-ahead prices for SE1–SE4.
+supply period of the demo installations (with the accepted SUP-21 notice that began it), three
+years of day-ahead prices for SE1–SE4, and the guarantees of origin behind each supplier's
+energy-source disclosure (SUP-16, SUP-17; shown on invoices of years with a known residual mix).
 
 Contracts follow the supply periods the grid already has: the customer is whoever held the
 installation when the period began, and a period that ended did so because the customer switched
@@ -29,6 +30,7 @@ from elkund.parties.models import Party, PartyRole
 from elkund.parties.service import find_party
 from elkund.supply import price_store
 from elkund.supply.contracts import EndReason
+from elkund.supply.demo_origin import add_demo_origin
 from elkund.supply.models import (
     Contract,
     ContractStatus,
@@ -78,8 +80,9 @@ def load_supply(
     first_day: date,
     end_day: date,
 ) -> int:
-    """Profiles, products, contracts and prices; returns the number of contracts."""
+    """Profiles, products, contracts, prices and origin; returns the number of contracts."""
     suppliers = [_supplier(session, p) for p in plan.suppliers]
+    add_demo_origin(session, suppliers=suppliers, today=end_day)
     catalogue: dict[int, dict[str, Product]] = {}
     for index, (supplier, party_plan) in enumerate(zip(suppliers, plan.suppliers, strict=True)):
         save_profile(session, supplier=supplier, draft=_profile(index, party_plan))

@@ -6,6 +6,10 @@ issues an invoice with the supplier's next gap-free number. Re-running a month i
 new; if values were corrected after invoicing (their digest differs), the old invoice is
 credited and a corrected one issued. Each contract is one transaction, so a failure leaves the
 others billed and the run can simply be repeated.
+
+Rendering the files is the slow part: with ``render="queue"`` an invoice is stored with a job
+``invoice.render`` (``render_jobs``) that writes its PDF and UBL later; by default they are
+written at once, in the invoice's transaction.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 import orjson
 from sqlalchemy import or_, select
@@ -39,7 +44,10 @@ from elkund.supply.models import Contract, ContractStatus, Product, ProductKind
 from elkund.supply.ocr import make_ocr
 from elkund.supply.prices import price_series
 from elkund.supply.rating import ContractKind, PriceTerms, SpotPrice, rate
+from elkund.supply.render_jobs import enqueue_render, write_files
 from elkund.supply.suppliers import profile_of, supplier_info
+
+Render = Literal["now", "queue"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +85,14 @@ def run_billing(
     supplier_org: str | None,
     now: datetime,
     output: Path,
+    render: Render = "now",
 ) -> RunResult:
-    """Bill every contract due in ``month`` (its first day); the month's invoices afterwards."""
+    """Bill every contract due in ``month`` (its first day); the month's invoices afterwards.
+
+    ``render="queue"`` leaves the files to queued jobs: the invoices come back without paths.
+    """
+    if render not in ("now", "queue"):
+        raise ValueError(f"render must be 'now' or 'queue', not {render!r}")
     with session_scope(factory) as session:
         due = [c.id for c in due_contracts(session, month=month, supplier_org=supplier_org)]
     created: set[int] = set()
@@ -86,7 +100,9 @@ def run_billing(
     for contract_id in due:
         try:
             with session_scope(factory, write=True) as session:
-                created |= bill_contract(session, contract_id, month=month, now=now, output=output)
+                created |= bill_contract(
+                    session, contract_id, month=month, now=now, output=output, render=render
+                )
         except AppError as error:
             refused.append(Refusal(contract_id, error.code, str(error)))
     with session_scope(factory) as session:
@@ -127,7 +143,13 @@ def billing_period(contract: Contract, month: date) -> tuple[date, date]:
 
 
 def bill_contract(
-    session: Session, contract_id: int, *, month: date, now: datetime, output: Path
+    session: Session,
+    contract_id: int,
+    *,
+    month: date,
+    now: datetime,
+    output: Path,
+    render: Render = "now",
 ) -> set[int]:
     """Issue what this contract's period needs; the ids of the documents made."""
     contract = session.get(Contract, contract_id)
@@ -145,9 +167,9 @@ def bill_contract(
         return set()
     made = set()
     if current is not None:
-        made.add(_credit(session, current, month=month, now=now, output=output).id)
+        made.add(_credit(session, current, month=month, now=now, output=output, render=render).id)
     doc = _document(session, contract, installation, supplier, values, start, end, now)
-    invoice = _issue(session, doc, contract, month, digest, output)
+    invoice = _issue(session, doc, contract, month, digest, output, render, now)
     made.add(invoice.id)
     return made
 
@@ -284,6 +306,8 @@ def _issue(
     month: date,
     digest: str,
     output: Path,
+    render: Render,
+    now: datetime,
     credits: Invoice | None = None,
 ) -> Invoice:
     sequence = _next_sequence(session, contract.supplier_id)
@@ -314,12 +338,21 @@ def _issue(
     )
     session.add(invoice)
     session.flush()
-    _write_files(invoice, doc, output)
+    if render == "queue":
+        enqueue_render(session, invoice=invoice, output=output, run_at=now)
+    else:
+        write_files(invoice, doc, output)
     return invoice
 
 
 def _credit(
-    session: Session, invoice: Invoice, *, month: date, now: datetime, output: Path
+    session: Session,
+    invoice: Invoice,
+    *,
+    month: date,
+    now: datetime,
+    output: Path,
+    render: Render,
 ) -> Invoice:
     """A credit note for the whole of ``invoice``, which is then no longer payable."""
     from elkund.supply.stored import document_of
@@ -343,7 +376,9 @@ def _credit(
         notes=("Mätvärdena för perioden har rättats; en ny faktura ersätter den krediterade.",),
     )
     invoice.status = "credited"
-    return _issue(session, note, contract, month, invoice.basis_digest, output, credits=invoice)
+    return _issue(
+        session, note, contract, month, invoice.basis_digest, output, render, now, credits=invoice
+    )
 
 
 def _next_sequence(session: Session, supplier_id: int) -> int:
@@ -366,22 +401,6 @@ def _current_invoice(session: Session, contract_id: int, start: date) -> Invoice
             Invoice.status == "issued",
         )
     )
-
-
-def _write_files(invoice: Invoice, doc: InvoiceDocument, output: Path) -> None:
-    """The PDF for everyone; Peppol UBL for business customers (SUP-6)."""
-    from elkund.supply.pdf import invoice_pdf
-    from elkund.supply.ubl import invoice_ubl
-
-    folder = output / str(invoice.supplier_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    pdf = folder / f"{invoice.number}.pdf"
-    pdf.write_bytes(invoice_pdf(doc))
-    invoice.pdf_path = str(pdf)
-    if doc.customer.is_business:
-        ubl = folder / f"{invoice.number}.xml"
-        ubl.write_bytes(invoice_ubl(doc))
-        invoice.ubl_path = str(ubl)
 
 
 def month_invoices(

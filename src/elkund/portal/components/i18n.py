@@ -491,6 +491,277 @@ MESSAGES: Final[Mapping[str, Mapping[Lang, str]]] = {
         "sv": "Bara ett företag har användare.",
         "en": "Only a company has users.",
     },
+    # Fakturor, Förklara min faktura, Elens ursprung, Förbrukningsbesked (invoices/*.html)
+    "invoices": {"sv": "Fakturor", "en": "Invoices"},
+    "electricity_origin": {"sv": "Elens ursprung", "en": "Origin of your electricity"},
+    "invoices_intro": {
+        "sv": "Här finns dina fakturor och kreditfakturor från din elleverantör. Du kan ladda ner "
+        "dem som PDF och få varje del förklarad. Företag kan också ladda ner dem som e-faktura "
+        "(XML, Peppol BIS Billing 3.0).",
+        "en": "Here are your invoices and credit notes from your electricity supplier. You can "
+        "download them as PDF and have every part explained. Companies can also download them as "
+        "e-invoices (XML, Peppol BIS Billing 3.0).",
+    },
+    "invoices_and_credit_notes": {
+        "sv": "Fakturor och kreditfakturor",
+        "en": "Invoices and credit notes",
+    },
+    "invoice_number": {"sv": "Fakturanummer", "en": "Invoice number"},
+    "due_date": {"sv": "Förfallodag", "en": "Due date"},
+    "issue_date": {"sv": "Fakturadatum", "en": "Invoice date"},
+    "amount": {"sv": "Belopp", "en": "Amount"},
+    "files": {"sv": "Filer och förklaring", "en": "Files and explanation"},
+    "credit_note": {"sv": "Kreditfaktura", "en": "Credit note"},
+    "credits_invoice": {"sv": "krediterar {number}", "en": "credits {number}"},
+    "invoice_status_issued": {"sv": "Utställd", "en": "Issued"},
+    "invoice_status_credited": {"sv": "Krediterad", "en": "Credited"},
+    "pdf": {"sv": "PDF", "en": "PDF"},
+    "xml_e_invoice": {"sv": "XML (e-faktura)", "en": "XML (e-invoice)"},
+    "explain": {"sv": "Förklara", "en": "Explain"},
+    "no_invoices": {"sv": "Du har inga fakturor ännu.", "en": "You have no invoices yet."},
+    "invoices_free": {
+        "sv": "Det kostar ingenting att ladda ner fakturor och förbrukningsbesked.",
+        "en": "Downloading invoices and consumption statements is free of charge.",
+    },
+    "statements": {"sv": "Förbrukningsbesked per månad", "en": "Monthly consumption statements"},
+    "statements_intro": {
+        "sv": "Du faktureras mer sällan än varje månad. Därför får du här varje månads faktiska "
+        "förbrukning som ett förbrukningsbesked (PDF).",
+        "en": "You are invoiced less often than every month, so here you get each month's actual "
+        "consumption as a consumption statement (PDF).",
+    },
+    "statement_link": {
+        "sv": "Förbrukningsbesked {month}, anläggning {gsrn}",
+        "en": "Consumption statement {month}, installation {gsrn}",
+    },
+    "statement_title": {"sv": "Förbrukningsbesked", "en": "Consumption statement"},
+    "statement_total": {"sv": "Förbrukning totalt", "en": "Total consumption"},
+    "statement_pdf_intro": {
+        "sv": "Din faktiska elförbrukning dag för dag under månaden, enligt mätvärdena från din "
+        "elmätare. Du faktureras mer sällan än varje månad; beskedet visar förbrukningen under "
+        "tiden.",
+        "en": "Your actual electricity consumption day by day during the month, from your "
+        "meter's values. You are invoiced less often than monthly; this statement shows your "
+        "consumption in between.",
+    },
+    "statement_free": {
+        "sv": "Förbrukningsbeskedet är kostnadsfritt. Fler mätvärden finns under Förbrukning på "
+        "Mina sidor.",
+        "en": "The consumption statement is free of charge. More meter values are under "
+        "Consumption on My pages.",
+    },
+    "customer": {"sv": "Kund", "en": "Customer"},
+    "explain_heading": {
+        "sv": "Förklaring av faktura {number}",
+        "en": "Explanation of invoice {number}",
+    },
+    "explain_credit_heading": {
+        "sv": "Förklaring av kreditfaktura {number}",
+        "en": "Explanation of credit note {number}",
+    },
+    "explain_intro": {
+        "sv": "Här förklarar vi fakturan del för del: vad du ska betala och när, vilken period och "
+        "förbrukning den gäller, ditt elavtal och vad varje rad betyder. Fakturan kommer från "
+        "{supplier}.",
+        "en": "Here we explain the invoice part by part: what you pay and when, which period and "
+        "consumption it covers, your contract and what every line means. The invoice is from "
+        "{supplier}.",
+    },
+    "explain_swedish_note": {
+        "sv": "Förklaringarna av raderna kommer från fakturan och är på svenska.",
+        "en": "The explanations of the invoice lines come from the invoice itself and are in "
+        "Swedish.",
+    },
+    "explain_to_pay_heading": {"sv": "Att betala", "en": "To pay"},
+    "explain_credit_summary_heading": {"sv": "Kreditfakturan", "en": "The credit note"},
+    "ocr_number": {"sv": "OCR-nummer", "en": "OCR reference"},
+    "bankgiro": {"sv": "Bankgiro", "en": "Bankgiro"},
+    "amount_to_pay": {"sv": "Att betala", "en": "Amount to pay"},
+    "amount_credited": {"sv": "Krediterat belopp", "en": "Amount credited"},
+    "explain_pay": {
+        "sv": "Betala {total} senast {due} till bankgiro {bankgiro}. Ange OCR-numret {ocr} som "
+        "meddelande, så hamnar betalningen på rätt faktura.",
+        "en": "Pay {total} by {due} to bankgiro {bankgiro}. Give the OCR reference {ocr} with the "
+        "payment, so that it is matched to this invoice.",
+    },
+    "explain_credit": {
+        "sv": "Den här kreditfakturan tar bort faktura {number} helt. Beloppen är negativa "
+        "eftersom de dras av från den fakturan. Faktura {number} ska inte betalas; en ny faktura "
+        "för perioden ersätter den.",
+        "en": "This credit note cancels invoice {number} in full. Its amounts are negative "
+        "because they are taken off that invoice. Invoice {number} is not to be paid; a new "
+        "invoice for the period replaces it.",
+    },
+    "explain_credited": {
+        "sv": "Den här fakturan är krediterad: en kreditfaktura har tagit bort den och en ny "
+        "faktura har ersatt den. Du ska inte betala den här fakturan.",
+        "en": "This invoice has been credited: a credit note has cancelled it and a new invoice "
+        "has replaced it. You do not pay this invoice.",
+    },
+    "explain_period_heading": {"sv": "Period och förbrukning", "en": "Period and consumption"},
+    "explain_period": {
+        "sv": "Fakturan gäller el som du har använt från och med {start} till och med {end} i "
+        "anläggningen med anläggnings-ID {gsrn} (elområde {zone}).",
+        "en": "The invoice is for electricity you used from {start} up to and including {end} at "
+        "the installation with ID {gsrn} (bidding zone {zone}).",
+    },
+    "explain_kwh_actual": {
+        "sv": "Den bygger på {kwh} som din elmätare har mätt under perioden. Mätvärdena kommer "
+        "från elnätsföretaget; du ser dem dag för dag under Förbrukning för din anläggning.",
+        "en": "It rests on {kwh} that your meter measured during the period. The meter values "
+        "come from the grid company; you see them day by day under Consumption for your "
+        "installation.",
+    },
+    "explain_kwh_estimated": {
+        "sv": "Den bygger på {kwh}, delvis uppskattat eftersom mätvärden saknades för en del av "
+        "perioden. Rättas mätvärdena senare får du en kreditfaktura och en ny faktura.",
+        "en": "It rests on {kwh}, partly estimated because meter values were missing for part of "
+        "the period. If the values are corrected later, you get a credit note and a new invoice.",
+    },
+    "explain_contract_heading": {"sv": "Ditt elavtal", "en": "Your contract"},
+    "contract": {"sv": "Avtal", "en": "Contract"},
+    "until_further_notice": {"sv": "tills vidare", "en": "until further notice"},
+    "contract_kind_fixed": {
+        "sv": "Du har fast pris: elpriset per kilowattimme är detsamma under hela avtalstiden, "
+        "oavsett när du använder elen.",
+        "en": "You have a fixed price: the price per kilowatt hour stays the same for the whole "
+        "term, whenever you use the electricity.",
+    },
+    "contract_kind_variable": {
+        "sv": "Du har rörligt pris: elpriset följer månadens genomsnittliga pris på elbörsen i "
+        "ditt elområde, viktat efter när du använder elen, plus leverantörens påslag.",
+        "en": "You have a variable price: it follows the month's average price on the power "
+        "exchange in your bidding zone, weighted by when you use electricity, plus the "
+        "supplier's markup.",
+    },
+    "contract_kind_dynamic": {
+        "sv": "Du har timpris (dynamiskt elpris): du betalar elbörsens pris för varje timme eller "
+        "kvart som du använder el, plus leverantörens påslag.",
+        "en": "You have a dynamic price: you pay the power exchange's price for every hour or "
+        "quarter-hour in which you use electricity, plus the supplier's markup.",
+    },
+    "contract_kind_default": {
+        "sv": "Du har ett anvisat avtal: det avtal du får när du inte själv har valt "
+        "elleverantör. Priset är rörligt. Du kan när som helst välja ett annat avtal, hos samma "
+        "eller en annan elleverantör.",
+        "en": "You have a default contract (anvisat avtal): the contract you get when you have "
+        "not chosen a supplier yourself. Its price is variable. You may choose another contract "
+        "at any time, with the same or another supplier.",
+    },
+    "explain_terms_where": {
+        "sv": "Alla villkor för avtalet finns på länken ovan.",
+        "en": "All terms of the contract are at the link above.",
+    },
+    "termination_free": {
+        "sv": "Det kostar ingenting att säga upp avtalet.",
+        "en": "Terminating the contract costs nothing.",
+    },
+    "termination_not_free": {
+        "sv": "Att säga upp avtalet i förtid kan kosta en avgift, se villkoren.",
+        "en": "Terminating the contract early may cost a fee; see the terms.",
+    },
+    "explain_lines_heading": {"sv": "Raderna på fakturan", "en": "The lines of the invoice"},
+    "explain_lines_intro": {
+        "sv": "Varje rad är antal gånger pris. Alla priser på raderna är utan moms.",
+        "en": "Every line is a quantity times a price. All prices on the lines exclude VAT.",
+    },
+    "explain_line_sum": {
+        "sv": "{quantity} {unit} × {price} = {amount} utan moms.",
+        "en": "{quantity} {unit} × {price} = {amount} excluding VAT.",
+    },
+    "unit_month": {"sv": "mån", "en": "month"},
+    "explain_vat_heading": {"sv": "Moms och öresavrundning", "en": "VAT and rounding"},
+    "explain_sum_caption": {"sv": "Från rader till slutbelopp", "en": "From lines to total"},
+    "sum_excl_vat": {"sv": "Summa utan moms", "en": "Sum excluding VAT"},
+    "vat_rate": {"sv": "Moms {rate}", "en": "VAT {rate}"},
+    "sum_incl_vat": {"sv": "Summa med moms", "en": "Sum including VAT"},
+    "rounding": {"sv": "Öresavrundning", "en": "Rounding to whole kronor"},
+    "explain_net": {
+        "sv": "Summa utan moms är raderna ovan lagda ihop.",
+        "en": "The sum excluding VAT is the lines above added up.",
+    },
+    "explain_vat": {
+        "sv": "Moms är {rate} av summan utan moms: {rate} av {net} är {vat}, avrundat till hela "
+        "ören.",
+        "en": "VAT is {rate} of the sum excluding VAT: {rate} of {net} is {vat}, rounded to the "
+        "öre.",
+    },
+    "explain_rounding": {
+        "sv": "Slutbeloppet avrundas till hela kronor (öresavrundning): {gross} blir {total}. "
+        "Skillnaden, {rounding}, är öresavrundningen.",
+        "en": "The total is rounded to whole kronor (öresavrundning): {gross} becomes {total}. "
+        "The difference, {rounding}, is the rounding.",
+    },
+    "explain_no_rounding": {
+        "sv": "Summan med moms var redan ett helt antal kronor, så ingen öresavrundning behövdes.",
+        "en": "The sum including VAT was already whole kronor, so no rounding was needed.",
+    },
+    "explain_notes_heading": {"sv": "Meddelanden på fakturan", "en": "Notes on the invoice"},
+    "explain_questions_heading": {"sv": "Frågor om fakturan", "en": "Questions about the invoice"},
+    "explain_questions": {
+        "sv": "Kontakta kundtjänst hos {supplier}: {phone}, {email}.",
+        "en": "Contact the customer service of {supplier}: {phone}, {email}.",
+    },
+    "download_pdf": {"sv": "Ladda ner som PDF", "en": "Download as PDF"},
+    "download_xml": {"sv": "Ladda ner e-faktura (XML)", "en": "Download e-invoice (XML)"},
+    "back_to_invoices": {"sv": "Tillbaka till fakturorna", "en": "Back to the invoices"},
+    "origin_intro": {
+        "sv": "Varifrån kommer elen du köper? Här visas varje elleverantörs energikällor under "
+        "{year} och hur elen påverkar miljön: utsläpp av koldioxid och radioaktivt avfall.",
+        "en": "Where does your electricity come from? Here are each supplier's energy sources in "
+        "{year} and their impact on the environment: carbon dioxide and radioactive waste.",
+    },
+    "origin_pie_title": {
+        "sv": "Energikällor för såld el {year}",
+        "en": "Energy sources of electricity sold in {year}",
+    },
+    "origin_pie_impact": {
+        "sv": "Koldioxid {co2} g/kWh, radioaktivt avfall {waste} mg/kWh.",
+        "en": "Carbon dioxide {co2} g/kWh, radioactive waste {waste} mg/kWh.",
+    },
+    "origin_table_caption": {
+        "sv": "Energikällor för el som {supplier} sålde {year}",
+        "en": "Energy sources of electricity {supplier} sold in {year}",
+    },
+    "energy_source": {"sv": "Energikälla", "en": "Energy source"},
+    "share": {"sv": "Andel", "en": "Share"},
+    "renewable_share": {"sv": "Förnybart totalt", "en": "Renewable in total"},
+    "co2_emissions": {"sv": "Utsläpp av koldioxid", "en": "Carbon dioxide emissions"},
+    "radioactive_waste": {"sv": "Radioaktivt avfall", "en": "Radioactive waste"},
+    "grams_per_kwh": {"sv": "{value} g/kWh", "en": "{value} g/kWh"},
+    "milligrams_per_kwh": {"sv": "{value} mg/kWh", "en": "{value} mg/kWh"},
+    "source": {"sv": "Källa", "en": "Source"},
+    "origin_source": {
+        "sv": "Ursprungsgarantier som {supplier} har annullerat; för övrig el",
+        "en": "Guarantees of origin that {supplier} cancelled; for the rest",
+    },
+    "origin_not_published": {
+        "sv": "Uppgifterna om energikällor för {year} från {supplier} är inte publicerade ännu.",
+        "en": "The energy-source figures of {supplier} for {year} are not published yet.",
+    },
+    "origin_no_suppliers": {
+        "sv": "Du har inget elavtal här, så det finns inga uppgifter om elens ursprung att visa.",
+        "en": "You have no electricity contract here, so there are no origin figures to show.",
+    },
+    "source_hydro": {"sv": "Vattenkraft", "en": "Hydropower"},
+    "source_wind": {"sv": "Vindkraft", "en": "Wind power"},
+    "source_solar": {"sv": "Solkraft", "en": "Solar power"},
+    "source_bio": {"sv": "Bioenergi", "en": "Bioenergy"},
+    "source_renewable": {"sv": "Förnybart, ospecificerat", "en": "Renewable, unspecified"},
+    "source_nuclear": {"sv": "Kärnkraft", "en": "Nuclear power"},
+    "source_fossil": {"sv": "Fossilt", "en": "Fossil"},
+    "error_unknown_invoice": {
+        "sv": "Ingen sådan faktura hos dig.",
+        "en": "You have no such invoice.",
+    },
+    "error_unknown_statement": {
+        "sv": "Det finns inget förbrukningsbesked för den månaden.",
+        "en": "There is no consumption statement for that month.",
+    },
+    "error_invalid_month": {
+        "sv": "Ange månaden som ÅÅÅÅ-MM.",
+        "en": "Give the month as YYYY-MM.",
+    },
 }
 
 _ERROR_PREFIX: Final = "error_"
