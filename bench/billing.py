@@ -86,6 +86,10 @@ def load(db: Database) -> tuple[str, set[int]]:
         price_store.insert_new(session, demo_prices(MONTH, END, seed=5), now=NOW)
         org, dynamic = _contracts(session, meters)
         session.commit()
+    if db.is_postgres:  # fresh statistics, as autovacuum would give a live database
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("ANALYZE meter_values"))
+            connection.execute(text("ANALYZE day_ahead_prices"))
     note(
         f"billing_{db.name}: {INSTALLATIONS} installations, {len(rows)} quarter-hours of"
         f" {MONTH:%Y-%m}, {len(dynamic)} dynamic and {INSTALLATIONS - len(dynamic)} fixed contracts"
