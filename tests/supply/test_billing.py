@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,6 +30,7 @@ from tests.factories import (
     org_number,
 )
 from tests.integration.helpers import day_file
+from tests.supply.peppol.validator import fatal_ids, require_peppol_dir, shared_validator
 
 MARCH = date(2025, 3, 1)
 RUN_AT = datetime(2025, 4, 2, 6, 0, tzinfo=UTC)
@@ -152,10 +154,14 @@ def test_sup_7_a_billing_interval_over_a_quarter_is_refused(
 
 
 def test_sup_6_a_business_customer_also_gets_peppol_ubl(
-    committed: sessionmaker[Session], tmp_path: Path
+    committed: sessionmaker[Session], tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     world = seed(committed, business=True)
     (invoice,) = bill(committed, world, tmp_path)
-    ubl = Path(str(invoice["ubl_path"])).read_text(encoding="utf-8")
-    assert "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0" in ubl
-    assert world.gsrn in ubl
+    ubl = Path(str(invoice["ubl_path"])).read_bytes()
+    assert b"urn:fdc:peppol.eu:2017:poacc:billing:01:1.0" in ubl
+    assert world.gsrn.encode() in ubl
+    # What billing writes passes the official EN 16931 and Peppol (incl. SE-R) Schematron.
+    require_peppol_dir()
+    validator = shared_validator(tmp_path_factory.getbasetemp() / "peppol-xslt")
+    assert fatal_ids(validator.validate(ubl)) == set()
