@@ -21,9 +21,12 @@ from elkund.portal.components.formatting import (
     NBSP,
     format_kwh,
     format_number,
-    format_sek,
+    percent,
+    quantity,
+    unit_name,
+    unit_price,
 )
-from elkund.portal.components.i18n import Lang, translate
+from elkund.portal.components.i18n import Lang
 
 
 def month_name(month: date, lang: Lang) -> str:
@@ -34,28 +37,6 @@ def month_name(month: date, lang: Lang) -> str:
 def kwh_decimal(kwh: Decimal, lang: Lang) -> str:
     """kWh as stored on an invoice (a Decimal), with three decimals: ``4 458,000 kWh``."""
     return format_number(kwh, lang, decimals=3) + f"{NBSP}kWh"
-
-
-def quantity(value: Decimal, unit: str, lang: Lang) -> str:
-    """kWh always with three decimals (exact to the Wh); whole months without decimals."""
-    whole = unit != "kWh" and value == value.to_integral_value()
-    return format_number(value, lang, decimals=0 if whole else 3)
-
-
-def unit_name(unit: str, lang: Lang) -> str:
-    return translate("unit_month", lang) if unit == "mån" else unit
-
-
-def unit_price(value: Decimal, unit: str, lang: Lang) -> str:
-    """Energy prices in öre/kWh (as Swedish price lists show them); fees in kronor per unit."""
-    if unit == "kWh":
-        return format_number(value * 100, lang, decimals=2) + f"{NBSP}öre/kWh"
-    return f"{format_sek(value, lang)}/{unit_name(unit, lang)}"
-
-
-def percent(value: Decimal, lang: Lang) -> str:
-    """``25,00 %`` (sv) or ``25.00 %`` (en)."""
-    return format_number(value, lang, decimals=2) + f"{NBSP}%"
 
 
 def plain_decimal(value: Decimal, lang: Lang) -> str:

@@ -6,13 +6,19 @@ formatting (sv-SE), so what the customer reads on screen and on paper is the sam
 
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from elkund.portal.components.formatting import format_date, format_number, format_sek
+from elkund.portal.components.formatting import (
+    format_date,
+    format_number,
+    format_sek,
+    percent,
+    quantity,
+    unit_price,
+)
 from elkund.supply.document import DocumentKind, InvoiceDocument, LineKind, SourceShare
 from elkund.supply.items import information_items
 from elkund.supply.pie import Slice, pie_svg
@@ -66,26 +72,14 @@ def _environment() -> Environment:
     env.filters["kr"] = lambda amount: format_sek(amount, "sv")
     env.filters["datum"] = lambda day: format_date(day, "sv")
     env.filters["kwh"] = lambda kwh: format_number(kwh, "sv", decimals=3)
-    env.filters["qty"] = _quantity
+    env.filters["qty"] = lambda value, unit: quantity(value, unit, "sv")
     env.filters["postnr"] = _postal_code
-    env.filters["price"] = _unit_price
+    env.filters["price"] = lambda value, unit: unit_price(value, unit, "sv")
     env.filters["dec"] = lambda value, decimals: format_number(value, "sv", decimals=decimals)
-    env.filters["pct"] = lambda value: format_number(value, "sv", decimals=2) + "\u00a0%"
+    env.filters["pct"] = lambda value: percent(value, "sv")
     return env
 
 
 def _postal_code(code: str) -> str:
     """``90326`` → ``903 26``, as Swedish addresses are written."""
     return f"{code[:3]} {code[3:]}" if len(code) == 5 and code.isdigit() else code
-
-
-def _quantity(value: Decimal) -> str:
-    decimals = 0 if value == value.to_integral_value() else 3
-    return format_number(value, "sv", decimals=decimals)
-
-
-def _unit_price(value: Decimal, unit: str) -> str:
-    """Energy prices in öre/kWh (as Swedish price lists show them); fees in kr per unit."""
-    if unit == "kWh":
-        return format_number(value * 100, "sv", decimals=2) + "\u00a0öre/kWh"
-    return format_sek(value, "sv") + f"/{unit}"

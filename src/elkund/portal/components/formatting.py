@@ -87,6 +87,28 @@ def format_change(percent: Decimal, lang: Lang) -> str:
     return f"{number}{NBSP}%" if lang == "sv" else f"{number}%"
 
 
+def quantity(value: Decimal, unit: str, lang: Lang) -> str:
+    """kWh always with three decimals (exact to the Wh); whole months without decimals."""
+    whole = unit != "kWh" and value == value.to_integral_value()
+    return format_number(value, lang, decimals=0 if whole else 3)
+
+
+def unit_name(unit: str, lang: Lang) -> str:
+    return translate("unit_month", lang) if unit == "mån" else unit
+
+
+def unit_price(value: Decimal, unit: str, lang: Lang) -> str:
+    """Energy prices in öre/kWh (as Swedish price lists show them); fees in kronor per unit."""
+    if unit == "kWh":
+        return format_number(value * 100, lang, decimals=2) + f"{NBSP}öre/kWh"
+    return f"{format_sek(value, lang)}/{unit_name(unit, lang)}"
+
+
+def percent(value: Decimal, lang: Lang) -> str:
+    """``25,00 %`` (sv) or ``25.00 %`` (en)."""
+    return format_number(value, lang, decimals=2) + f"{NBSP}%"
+
+
 def to_local(instant: datetime) -> datetime:
     """The instant in Europe/Stockholm; naive datetimes are refused."""
     if instant.tzinfo is None:
