@@ -12,7 +12,11 @@ from elkund.parties import models as parties
 from elkund.portal.auth import models as portal_auth  # noqa: F401 - registers the tables
 from elkund.supply import billing_models as supply_billing
 from elkund.supply import disclosure_models as supply_disclosure
+from elkund.supply import dunning_models as supply_dunning  # noqa: F401 - registers the tables
 from elkund.supply import models as supply
+from elkund.supply import notice_models as supply_notices  # noqa: F401 - registers the tables
+from elkund.supply import payment_models as supply_payments  # noqa: F401 - registers the tables
+from elkund.supply import regulator_models as supply_regulator  # noqa: F401 - registers the tables
 
 metadata = Base.metadata
 __all__ = [

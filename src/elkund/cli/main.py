@@ -19,9 +19,13 @@ if TYPE_CHECKING:
 from elkund.cli.billing import billing_app
 from elkund.cli.common import fail, safe_url
 from elkund.cli.dev import dev_app
+from elkund.cli.dunning import dunning_app
 from elkund.cli.esco import esco_app
+from elkund.cli.notices import notices_app
 from elkund.cli.operator import operator_app
+from elkund.cli.payments import payments_app
 from elkund.cli.prices import prices_app
+from elkund.cli.regulator import regulator_app
 from elkund.cli.supplier import supplier_app
 
 app = typer.Typer(
@@ -35,6 +39,10 @@ app.add_typer(dev_app, name="dev")
 app.add_typer(prices_app, name="prices")
 app.add_typer(supplier_app, name="supplier")
 app.add_typer(billing_app, name="billing")
+app.add_typer(payments_app, name="payments")
+app.add_typer(dunning_app, name="dunning")
+app.add_typer(notices_app, name="notices")
+app.add_typer(regulator_app, name="regulator")
 
 
 @app.callback()

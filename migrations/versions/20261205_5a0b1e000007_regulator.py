@@ -1,0 +1,21 @@
+"""regulator exports
+
+Revision ID: 5a0b1e000007
+Revises: 5a0b1e000006
+Create Date: 2026-12-05 21:07:00
+"""
+
+from collections.abc import Sequence
+
+revision: str = "5a0b1e000007"
+down_revision: str | None = "5a0b1e000006"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
