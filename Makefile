@@ -32,12 +32,13 @@ demo: system $(VENV)/.installed
 test: system $(VENV)/.dev-installed browser lint
 	$(BIN)/pytest
 
-## Debian's Pango and a font for the PDF invoices (WeasyPrint), when they are missing
+## Debian's Pango, HarfBuzz's subsetter and a font for the PDF invoices (WeasyPrint), when missing
 system:
-	@{ ldconfig -p | grep -q 'libpangoft2-1.0.so.0' && fc-list | grep -qi dejavu; } || { \
+	@{ ldconfig -p | grep -q 'libpangoft2-1.0.so.0' && ldconfig -p | grep -q 'libharfbuzz-subset.so.0' \
+	  && fc-list | grep -qi dejavu; } || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
+	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null; }
 
 ## Debian's Chromium for the browser tests (Playwright drives it; no browser download)
 browser:

@@ -533,3 +533,23 @@ def _month_kwh(committed: sessionmaker[Session], gsrn: str) -> Decimal:
             resolution=Resolution.P1M,
         )
         return Decimal(series.total_wh) / 1000
+
+
+def test_sup_16_elens_ursprung_shows_the_latest_published_year_labelled(
+    client: TestClient,
+    world: World,
+    committed: sessionmaker[Session],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SUP-16: in 2026 without Ei's 2025 residual mix, the page shows 2023's mix and says so."""
+    monkeypatch.setattr(invoices, "_today", lambda: date(2026, 6, 15))
+    with session_scope(committed, write=True) as db:
+        supplier = db.get(Party, world.supplier_a)
+        assert supplier is not None
+        set_sold_volume(db, supplier=supplier, year=2023, kwh=Decimal("40000"))
+        set_sold_volume(db, supplier=supplier, year=2025, kwh=Decimal("42000"))
+    sign_in_person(client, committed, PERSON)
+    page = _text(client.get("/mina-sidor/elens-ursprung").text)
+    solvik = page[page.index("Solvik El AB") :]
+    assert "Energikällor för såld el 2023" in solvik
+    assert "Uppgifterna för senare år är inte publicerade ännu; 2023 är det senaste året." in solvik

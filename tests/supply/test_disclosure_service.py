@@ -19,6 +19,7 @@ from elkund.supply.disclosure import (
     Mix,
     NoResidualMix,
     TransferredExceedsCancelled,
+    residual_mixes,
 )
 from elkund.supply.disclosure_models import EnergySource, OriginGuarantee, SoldVolume
 from elkund.supply.disclosure_service import (
@@ -27,6 +28,7 @@ from elkund.supply.disclosure_service import (
     add_exchange_purchase,
     add_origin_guarantee,
     find_supplier,
+    latest_disclosure,
     set_sold_volume,
     supplier_disclosure,
     suppliers_with_sales,
@@ -208,3 +210,29 @@ def test_demo_suppliers_get_guarantees_for_previous_years(session: Session) -> N
         assert green.co2_g_per_kwh == D("0.00")
         assert D(0) < mixed.renewable_pct < D(100)
         assert (mixed.transferred_kwh > 0) == (year == 2023)
+
+
+def test_sup_16_latest_disclosure_falls_back_to_the_latest_year_with_ei_figures(
+    session: Session,
+) -> None:
+    """SUP-16: with no residual mix for 2025 yet, an invoice shows 2023's mix, labelled 2023."""
+    party = supplier(session)
+    newest = max(residual_mixes())
+    set_sold_volume(session, supplier=party, year=newest, kwh=D(10_000))
+    set_sold_volume(session, supplier=party, year=newest + 2, kwh=D(12_000))
+    assert latest_disclosure(session, supplier=party, year=newest + 2).disclosure.year == newest
+    assert latest_disclosure(session, supplier=party, year=newest).disclosure.year == newest
+
+
+def test_latest_disclosure_skips_a_year_without_sales_and_refuses_when_nothing_is_known(
+    session: Session,
+) -> None:
+    party = supplier(session)
+    oldest, newest = min(residual_mixes()), max(residual_mixes())
+    set_sold_volume(session, supplier=party, year=oldest, kwh=D(10_000))
+    assert latest_disclosure(session, supplier=party, year=newest).disclosure.year == oldest
+    other = supplier(session, name="Tomström El AB")
+    with pytest.raises(NoResidualMix):
+        latest_disclosure(session, supplier=other, year=newest + 1)
+    with pytest.raises(NoSoldVolume):
+        latest_disclosure(session, supplier=other, year=newest)

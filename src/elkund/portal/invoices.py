@@ -30,7 +30,7 @@ from elkund.portal.components.i18n import Lang, language_of, translate
 from elkund.portal.invoice_filters import install_invoice_filters, plain_decimal
 from elkund.supply.billing_models import Invoice
 from elkund.supply.disclosure import Disclosure
-from elkund.supply.disclosure_service import supplier_disclosure
+from elkund.supply.disclosure_service import latest_disclosure
 from elkund.supply.document import DocumentKind
 from elkund.supply.pie import COLOURS, Slice, pie_svg
 from elkund.supply.stored import document_of
@@ -126,12 +126,12 @@ def statement_file(
 
 def _origin(session: Session, supplier: Party, year: int, lang: Lang) -> OriginView:
     try:
-        disclosure = supplier_disclosure(session, supplier=supplier, year=year).disclosure
-    except AppError:  # no sold volume or no residual mix for the year yet
+        disclosure = latest_disclosure(session, supplier=supplier, year=year).disclosure
+    except AppError:  # no sold volume or no residual mix for the year or any before it
         return OriginView(supplier.name, year, None, None)
     # pie_svg escapes every text it writes, so the SVG is safe to insert as it is.
     pie = Markup(_pie(disclosure, supplier, lang))  # noqa: S704
-    return OriginView(supplier.name, year, disclosure, pie)
+    return OriginView(supplier.name, disclosure.year, disclosure, pie)
 
 
 def _pie(disclosure: Disclosure, supplier: Party, lang: Lang) -> str:

@@ -19,10 +19,12 @@ from elkund.supply.disclosure import (
     ExchangeVolume,
     Guarantee,
     Mix,
+    NoResidualMix,
     check_mix,
     compute_disclosure,
     net_guarantees,
     residual_mix,
+    residual_mixes,
 )
 from elkund.supply.disclosure_models import (
     GUARANTEE_SOURCES,
@@ -162,6 +164,24 @@ def supplier_disclosure(session: Session, *, supplier: Party, year: int) -> Supp
         exchange=_exchange(session, supplier=supplier, year=year),
     )
     return SupplierDisclosure(supplier, disclosure)
+
+
+def latest_disclosure(session: Session, *, supplier: Party, year: int) -> SupplierDisclosure:
+    """The supplier's disclosure of ``year``, or of the latest earlier year that can be disclosed.
+
+    Ei publishes a year's residual mix in June of the next, so in the first half of a year
+    suppliers still show the year before last, labelled with its year. The same fallback covers
+    an installation whose operator has not yet added Ei's newest figures: the invoice still shows
+    a pie, and says which year it is for, instead of nothing.
+    """
+    first = min(residual_mixes(), default=year)
+    last_error: NoResidualMix | NoSoldVolume | None = None
+    for candidate in range(year, first - 1, -1):
+        try:
+            return supplier_disclosure(session, supplier=supplier, year=candidate)
+        except (NoResidualMix, NoSoldVolume) as error:
+            last_error = last_error or error
+    raise last_error or NoSoldVolume(f"No disclosure for {supplier.name} up to {year}.")
 
 
 def suppliers_with_sales(session: Session, year: int) -> list[Party]:

@@ -16,7 +16,7 @@ from elkund.grid.models import Installation
 from elkund.parties.models import Party
 from elkund.supply import advice as advice_module
 from elkund.supply.benchmark import BenchmarkCategory, benchmark_kwh
-from elkund.supply.disclosure_service import supplier_disclosure
+from elkund.supply.disclosure_service import latest_disclosure
 from elkund.supply.document import (
     Address,
     Advice,
@@ -60,9 +60,9 @@ def customer_info(customer: Customer, installation: Installation) -> CustomerInf
 
 
 def disclosure(session: Session, supplier: Party, year: int) -> Disclosure | None:
-    """SUP-16: the supplier's mix of ``year`` (the year before the invoice), if it is known."""
+    """SUP-16: the supplier's mix of ``year`` (the year before the invoice) or the latest before."""
     try:
-        found = supplier_disclosure(session, supplier=supplier, year=year).disclosure
+        found = latest_disclosure(session, supplier=supplier, year=year).disclosure
     except AppError:
         return None
     return Disclosure(

@@ -735,6 +735,10 @@ MESSAGES: Final[Mapping[str, Mapping[Lang, str]]] = {
         "sv": "Ursprungsgarantier som {supplier} har annullerat; för övrig el",
         "en": "Guarantees of origin that {supplier} cancelled; for the rest",
     },
+    "origin_latest": {
+        "sv": "Uppgifterna för senare år är inte publicerade ännu; {year} är det senaste året.",
+        "en": "The figures for later years are not published yet; {year} is the latest year.",
+    },
     "origin_not_published": {
         "sv": "Uppgifterna om energikällor för {year} från {supplier} är inte publicerade ännu.",
         "en": "The energy-source figures of {supplier} for {year} are not published yet.",
