@@ -228,3 +228,21 @@ def test_smooth_profiles_have_no_noise(kind: LoadKind) -> None:
     once = consumption_watts(kind, BiddingZone.SE3, 1000, timeline, weather, rng(1), smooth=True)
     again = consumption_watts(kind, BiddingZone.SE3, 1000, timeline, weather, rng(2), smooth=True)
     assert np.array_equal(once, again)
+
+
+def test_gaps_older_than_the_open_days_are_estimated_so_months_can_be_invoiced() -> None:
+    timeline = build_timeline(date(2023, 1, 1), date(2026, 1, 1), 15)
+    wh = np.full(timeline.starts.size, 100, dtype=np.int64)
+    open_days = 60
+    series = with_gaps(rng(11), timeline, wh, open_days=open_days)
+    settled = timeline.starts[-1] - open_days * 86400
+    old = series.starts <= settled
+    assert Quality.MISSING not in series.quality[old].tolist()
+    assert np.array_equal(series.starts[old], timeline.starts[timeline.starts <= settled])
+    assert Quality.ESTIMATED in series.quality[old].tolist()
+    # The same events as without open days: only their outcome differs.
+    raw = with_gaps(rng(11), timeline, wh)
+    assert np.array_equal(
+        series.quality == Quality.MEASURED,
+        np.isin(series.starts, raw.starts[raw.quality == Quality.MEASURED]),
+    )

@@ -393,11 +393,19 @@ def _reference_means(kind: LoadKind, zone: BiddingZone) -> tuple[float, float]:
 
 
 def with_gaps(
-    rng: np.random.Generator, timeline: Timeline, wh: IntArray, *, all_estimated: bool = False
+    rng: np.random.Generator,
+    timeline: Timeline,
+    wh: IntArray,
+    *,
+    all_estimated: bool = False,
+    open_days: int | None = None,
 ) -> Series:
     """Meter values with a few estimated stretches, missing values and intervals never delivered.
 
     ``all_estimated`` marks every value estimated, as for a meter that is read by hand.
+    ``open_days``, when given, keeps missing and undelivered values only in the last so many days:
+    the grid company replaces older gaps with estimates, as it must before values are settled
+    and invoiced, so only the newest days show what a real meter feed looks like.
     """
     if all_estimated:
         return Series(timeline.starts, wh, np.full(wh.size, int(Quality.ESTIMATED)))
@@ -405,16 +413,28 @@ def with_gaps(
     quality = np.full(wh.size, int(Quality.MEASURED))
     present = np.ones(wh.size, dtype=np.bool_)
     per_hour = 60 // timeline.minutes
+    settled = 0 if open_days is None else max(0, wh.size - open_days * 24 * per_hour)
     for first, length in _events(rng, timeline, rate=1.0, hours=(2, 24)):
-        span = slice(first, first + length * per_hour)
-        wh[span] = round(float(wh[span].mean()))  # a flat estimate over the gap
-        quality[span] = int(Quality.ESTIMATED)
+        _estimate(wh, quality, slice(first, first + length * per_hour))
     for first, length in _events(rng, timeline, rate=0.7, hours=(1, 6)):
         span = slice(first, first + length * per_hour)
-        wh[span], quality[span] = 0, int(Quality.MISSING)
+        if first < settled:
+            _estimate(wh, quality, span)
+        else:
+            wh[span], quality[span] = 0, int(Quality.MISSING)
     for first, length in _events(rng, timeline, rate=0.4, hours=(2, 12)):
-        present[first : first + length * per_hour] = False
+        span = slice(first, first + length * per_hour)
+        if first < settled:
+            _estimate(wh, quality, span)
+        else:
+            present[span] = False
     return Series(timeline.starts[present], wh[present], quality[present])
+
+
+def _estimate(wh: IntArray, quality: IntArray, span: slice) -> None:
+    """A flat estimate over the gap: the stretch's mean, marked estimated."""
+    wh[span] = round(float(wh[span].mean()))
+    quality[span] = int(Quality.ESTIMATED)
 
 
 def _events(
