@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.Column("file_id", sa.Integer(), nullable=True),
         sa.Column("file_line", sa.Integer(), nullable=True),
         sa.Column("matched_by", sa.String(length=16), nullable=True),
+        sa.Column("bank_serial", sa.String(length=12), nullable=True),
         sa.Column("created_at", elkund.core.types.UtcTimestamp(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["file_id"], ["payment_files.id"], name=op.f("fk_payments_file_id_payment_files")
@@ -59,12 +60,22 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_payments_invoice_id"), "payments", ["invoice_id"], unique=False)
     op.create_index(
-        op.f("ix_payments_supplier_id_paid_on"), "payments", ["supplier_id", "paid_on"], unique=False
+        op.f("ix_payments_supplier_id_bank_serial"),
+        "payments",
+        ["supplier_id", "bank_serial"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_payments_supplier_id_paid_on"),
+        "payments",
+        ["supplier_id", "paid_on"],
+        unique=False,
     )
 
 
 def downgrade() -> None:
     op.drop_index(op.f("ix_payments_supplier_id_paid_on"), table_name="payments")
+    op.drop_index(op.f("ix_payments_supplier_id_bank_serial"), table_name="payments")
     op.drop_index(op.f("ix_payments_invoice_id"), table_name="payments")
     op.drop_table("payments")
     op.drop_table("payment_files")

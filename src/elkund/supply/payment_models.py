@@ -35,7 +35,11 @@ class Payment(TimestampedMixin, Base):
     """One payment to a supplier; ``invoice_id`` is NULL while it is unmatched."""
 
     __tablename__ = "payments"
-    __table_args__ = (Index(None, "invoice_id"), Index(None, "supplier_id", "paid_on"))
+    __table_args__ = (
+        Index(None, "invoice_id"),
+        Index(None, "supplier_id", "paid_on"),
+        Index(None, "supplier_id", "bank_serial"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     supplier_id: Mapped[int] = mapped_column(ForeignKey("parties.id"))
@@ -47,3 +51,6 @@ class Payment(TimestampedMixin, Base):
     file_id: Mapped[int | None] = mapped_column(ForeignKey("payment_files.id"))
     file_line: Mapped[int | None]  # where in the file, for questions about it
     matched_by: Mapped[str | None] = mapped_column(String(16))  # ocr | manual
+    # Bankgirot's serial number of the payment (BgMax TK20 positions 58-69): the same payment in
+    # a second, differently worded file is recognised by it.
+    bank_serial: Mapped[str | None] = mapped_column(String(12))
