@@ -31,6 +31,7 @@ from elkund.demo.accounts import (
     write_accounts,
 )
 from elkund.demo.billing import issue_demo_invoices
+from elkund.demo.dunning import settle_demo_invoices
 from elkund.demo.plan import CustomerPlan, DemoPlan, InstallationPlan, PartyPlan, build_plan
 from elkund.demo.profiles import (
     LoadKind,
@@ -121,6 +122,8 @@ def load_demo(
         first_day=first_day,
         output=invoices_path or get_settings().var_dir / "invoices",
     )
+    letters = (invoices_path or get_settings().var_dir / "invoices").parent / "letters"
+    settle_demo_invoices(session, today=today, letters=letters)
     document = accounts_document(session, plan, seed=seed, today=today, just_created=True)
     write_accounts(path, document)
     log.info(
@@ -310,6 +313,10 @@ def _generator(stream: np.random.SeedSequence) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(stream))
 
 
+# Gaps older than this are estimated, as the grid company does before values are invoiced.
+OPEN_DAYS = 10
+
+
 def meter_series(
     plan: InstallationPlan, timeline: Timeline, weather: Weather, rng: np.random.Generator
 ) -> Series:
@@ -322,7 +329,7 @@ def meter_series(
             plan.kind, plan.zone, plan.annual_kwh, timeline, weather, rng, smooth=smooth
         )
     wh = energy_wh(watts, timeline.minutes, fuse_amperes=plan.fuse_amperes)
-    return with_gaps(rng, timeline, wh, all_estimated=not plan.remote_read)
+    return with_gaps(rng, timeline, wh, all_estimated=not plan.remote_read, open_days=OPEN_DAYS)
 
 
 def _rows(installation_id: int, minutes: int, series: Series) -> list[ValidRow]:

@@ -15,6 +15,7 @@ class PartyRole(StrEnum):
     GRID_COMPANY = "grid_company"
     SUPPLIER = "supplier"
     ESCO = "esco"
+    AGGREGATOR = "aggregator"  # provides aggregation services (SUP-21)
 
 
 class PartyStatus(StrEnum):
