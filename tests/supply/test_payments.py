@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from elkund.core.errors import AppError
+from elkund.supply import payments
 from elkund.supply.bgmax import MalformedBgMax
 from elkund.supply.ledger import open_amount, paid_amount
 from elkund.supply.payment_models import Payment, PaymentFile
@@ -91,6 +92,20 @@ def test_the_same_file_twice_books_nothing_the_second_time(session: Session) -> 
     again = import_bgmax(session, data=fixture("correct.bgmax"), filename="copy.bgmax")
     assert (again.already_imported, again.file_id, again.payments) == (True, first.file_id, [])
     assert again.needs_attention is False
+    assert _stored(session) == (1, 4)
+
+
+def test_a_file_imported_at_the_same_moment_elsewhere_is_reported_as_imported(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two imports of one file racing: the loser's unique SHA-256 clash books nothing twice."""
+    billed_for_correct_file(session)
+    first = import_bgmax(session, data=fixture("correct.bgmax"), filename="correct.bgmax")
+    # The second import looked before the first one's rows were there.
+    monkeypatch.setattr(payments, "imported_file", lambda session, digest: None)
+    monkeypatch.setattr(payments, "_refuse_booked", lambda session, parsed, suppliers: None)
+    again = import_bgmax(session, data=fixture("correct.bgmax"), filename="copy.bgmax")
+    assert (again.already_imported, again.file_id, again.payments) == (True, first.file_id, [])
     assert _stored(session) == (1, 4)
 
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from elkund.core.errors import Invalid, NotFound
@@ -128,7 +129,7 @@ class ImportReport:
 def import_bgmax(session: Session, *, data: bytes, filename: str) -> ImportReport:
     """Book a BgMax file's payments; refuse it whole (``AppError``) if anything is wrong."""
     digest = hashlib.sha256(data).hexdigest()
-    earlier = session.scalars(select(PaymentFile).where(PaymentFile.sha256 == digest)).one_or_none()
+    earlier = imported_file(session, digest)
     if earlier is not None:
         return ImportReport(file_id=earlier.id, sha256=digest, already_imported=True)
     parsed = parse_bgmax(data)
@@ -143,13 +144,22 @@ def import_bgmax(session: Session, *, data: bytes, filename: str) -> ImportRepor
         payment_count=len(parsed.payments),
         total=sum((p.amount for p in parsed.payments), ZERO),
     )
-    session.add(stored)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(stored)
+    except IntegrityError:  # the same file, imported at the same moment by another process
+        winner = session.scalars(select(PaymentFile).where(PaymentFile.sha256 == digest)).one()
+        return ImportReport(file_id=winner.id, sha256=digest, already_imported=True)
     report = ImportReport(file_id=stored.id, sha256=digest)
     for deposit, supplier_id in zip(parsed.deposits, suppliers, strict=True):
         for parsed_payment in deposit.payments:
             report.payments.append(_book(session, stored, supplier_id, parsed_payment))
     return report
+
+
+def imported_file(session: Session, digest: str) -> PaymentFile | None:
+    """The payment file with this SHA-256, if it was imported before."""
+    return session.scalars(select(PaymentFile).where(PaymentFile.sha256 == digest)).one_or_none()
 
 
 def supplier_for_bankgiro(session: Session, bankgiro: str) -> int:
