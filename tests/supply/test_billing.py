@@ -4,19 +4,26 @@ re-runs, corrections credited and re-invoiced, SUP-7 refusals, files written (SU
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import numpy as np
+import orjson
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from elkund.access import supplier_reads
 from elkund.access.models import ShareLogEntry
 from elkund.core.db import session_scope
+from elkund.core.localtime import local_midnight, to_epoch
+from elkund.metering.domain import Resolution
 from elkund.metering.formats import FileFormat
 from elkund.metering.service import ingest_file
-from elkund.supply.billing import run_billing
+from elkund.supply import billing, billing_batch, price_store
+from elkund.supply.billing import RunResult, bill_contract, due_contracts, run_billing
 from elkund.supply.billing_models import Invoice
 from elkund.supply.contracts import start_contract
 from elkund.supply.models import Contract, ProductKind
@@ -29,10 +36,11 @@ from tests.factories import (
     make_supplier_profile,
     org_number,
 )
-from tests.integration.helpers import day_file
+from tests.integration.helpers import csv_file, day_file, iso
 from tests.supply.peppol.validator import fatal_ids, require_peppol_dir, shared_validator
 
 MARCH = date(2025, 3, 1)
+APRIL = date(2025, 4, 1)
 RUN_AT = datetime(2025, 4, 2, 6, 0, tzinfo=UTC)
 QUARTERS_IN_MARCH_2025 = 31 * 96 - 4  # 30 March lost an hour
 
@@ -165,3 +173,186 @@ def test_sup_6_a_business_customer_also_gets_peppol_ubl(
     require_peppol_dir()
     validator = shared_validator(tmp_path_factory.getbasetemp() / "peppol-xslt")
     assert fatal_ids(validator.validate(ubl)) == set()
+
+
+# --- set-based runs (billing_batch, ADR 0018) ----------------------------------------------------
+
+
+def _mixed_world(committed: sessionmaker[Session]) -> str:
+    """Fixed, dynamic and variable contracts on quarter-hour and hourly meters in March 2025
+    (DST), hourly prices to the 15th and quarter prices after, uneven values and prices."""
+    with session_scope(committed, write=True) as session:
+        supplier = make_supplier(session)
+        make_supplier_profile(session, supplier)
+        products = [
+            make_product(
+                session,
+                supplier,
+                kind=ProductKind.FIXED,
+                energy_price_ore_per_kwh=Decimal("80.25"),
+                term_months=12,
+                markup_ore_per_kwh=None,
+            ),
+            make_product(session, supplier, kind=ProductKind.DYNAMIC, price_resolution="PT15M"),
+            make_product(session, supplier),  # variable
+        ]
+        for n, (product, resolution) in enumerate(
+            [(p, r) for p in products for r in (Resolution.PT15M, Resolution.PT1H)]
+        ):
+            customer = make_customer(session, name=f"Kund {n}")
+            home = make_installation(session, holder=customer, resolution=resolution)
+            data = csv_file(_uneven(home.gsrn, resolution, seed=n))
+            assert ingest_file(session, data=data, file_format=FileFormat.CSV).rejected == []
+            assert start_contract(
+                session,
+                supplier=supplier,
+                product=product,
+                installation_id=home.gsrn,
+                customer=customer,
+                start=MARCH,
+                now=datetime(2025, 2, 1, tzinfo=UTC),
+            ).contract
+        price_store.insert_new(session, _uneven_prices(), now=RUN_AT)
+        return supplier.org_number
+
+
+def _uneven(
+    gsrn: str, resolution: Resolution, *, seed: int
+) -> list[tuple[str, str, str, int, str]]:
+    step = timedelta(minutes=15 if resolution is Resolution.PT15M else 60)
+    instant, end = local_midnight(MARCH), local_midnight(date(2025, 4, 1))
+    rows: list[tuple[str, str, str, int, str]] = []
+    while instant < end:
+        rows.append(
+            (gsrn, iso(instant), resolution.value, (len(rows) * 37 + seed) % 900, "measured")
+        )
+        instant += step
+    return rows
+
+
+def _uneven_prices() -> list[price_store.RawPrice]:
+    """öre/kWh × 10^7 with seven decimals used, some negative."""
+    first, middle = (
+        to_epoch(local_midnight(MARCH)) - 3600,
+        to_epoch(local_midnight(date(2025, 3, 16))),
+    )
+    end = to_epoch(local_midnight(date(2025, 4, 1)))
+    hours = [(s, "PT60M") for s in range(first, middle, 3600)]
+    quarters = [(s, "PT15M") for s in range(middle, end, 900)]
+    return [
+        ("SE3", s, r, (n * 7_919_003) % 1_500_000_000 - 100_000_000, 0, "SEK", None)
+        for n, (s, r) in enumerate(hours + quarters)
+    ]
+
+
+def _issued(committed: sessionmaker[Session]) -> tuple[dict[int, Any], list[Any]]:
+    """Each contract's stored document (less its number), digest and amounts; the share log."""
+    with session_scope(committed) as session:
+        invoices = {}
+        for invoice in session.scalars(select(Invoice)):
+            document = orjson.loads(invoice.document)
+            del document["number"], document["ocr"]
+            invoices[invoice.contract_id] = (
+                document,
+                invoice.basis_digest,
+                invoice.total,
+                invoice.consumption_wh,
+            )
+        log = sorted(
+            (e.party_id, e.installation_id, e.basis, e.channel, e.period_start, e.value_count)
+            for e in session.scalars(select(ShareLogEntry))
+        )
+        return invoices, log
+
+
+def _run(committed: sessionmaker[Session], org: str, tmp_path: Path) -> RunResult:
+    return run_billing(
+        committed, month=MARCH, supplier_org=org, now=RUN_AT, output=tmp_path, render="queue"
+    )
+
+
+def test_a_set_based_run_issues_what_billing_one_contract_at_a_time_issues(
+    committed: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chunked run and ``bill_contract`` give the same documents, digests and share-log
+    entries (one per installation read, EU-3) for fixed, dynamic and variable prices."""
+    org = _mixed_world(committed)
+    one_by_one: list[int] = []
+    monkeypatch.setattr(billing, "bill_contract", lambda _, c, **__: one_by_one.append(c))
+    result = _run(committed, org, tmp_path)
+    assert (result.refused, one_by_one) == ([], [])  # every contract billed in the chunk
+    assert sorted(i.number for i in result.invoices) == [f"{n:08d}" for n in range(1, 7)]
+    batch = _issued(committed)
+    assert len(batch[0]) == 6
+    assert len(batch[1]) == 6
+    with session_scope(committed, write=True) as session:
+        for table in ("jobs", "invoices", "invoice_series", "share_log"):
+            session.execute(text(f"DELETE FROM {table}"))
+        due = [c.id for c in due_contracts(session, month=MARCH, supplier_org=org)]
+    for contract_id in due:
+        with session_scope(committed, write=True) as session:
+            bill_contract(
+                session, contract_id, month=MARCH, now=RUN_AT, output=tmp_path, render="queue"
+            )
+    assert _issued(committed) == batch
+
+
+def test_a_run_that_crashes_mid_way_loses_nothing_and_issues_nothing_twice(
+    committed: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk is one transaction: a crash in the second leaves the first billed and logged and
+    nothing of the second; the run repeated bills the rest with gap-free numbers."""
+    org = _mixed_world(committed)
+    monkeypatch.setattr(billing, "CHUNK", 2)
+    issue_all = billing_batch._issue_all
+    calls = []
+
+    def crash_on_second(*args: Any, **kwargs: Any) -> set[int]:
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("power cut")
+        return issue_all(*args, **kwargs)
+
+    monkeypatch.setattr(billing_batch, "_issue_all", crash_on_second)
+    with pytest.raises(RuntimeError, match="power cut"):
+        run_billing(
+            committed, month=MARCH, supplier_org=org, now=RUN_AT, output=tmp_path, render="queue"
+        )
+    invoices, log = _issued(committed)
+    assert (len(invoices), len(log)) == (2, 2)
+    monkeypatch.setattr(billing_batch, "_issue_all", issue_all)
+    result = run_billing(
+        committed, month=MARCH, supplier_org=org, now=RUN_AT, output=tmp_path, render="queue"
+    )
+    assert sorted((i.number, i.created) for i in result.invoices) == [
+        (f"{n:08d}", n > 2) for n in range(1, 7)
+    ]
+    invoices, log = _issued(committed)
+    assert len(invoices) == 6
+    assert len(log) == 2 + 6  # the repeated run read every installation again
+
+
+def test_the_set_based_digest_is_the_digest_of_one_contract_at_a_time() -> None:
+    """Re-runs compare digests with invoices issued either way, so both hash the same text."""
+    starts = [1_740_783_600 + 900 * n for n in range(6)]
+    wh = [0, 7, 10, 99_999, 1_000_000, 5]
+    quality = [0, 1, 0, 1, 0, 0]
+    rows = np.array(
+        [(1, s, 15, w, q) for s, w, q in zip(starts, wh, quality, strict=True)], np.int64
+    )
+    readings = [
+        billing._Reading(datetime.fromtimestamp(s, UTC), "PT15M", w, q)
+        for s, w, q in zip(starts, wh, quality, strict=True)
+    ]
+    assert billing_batch._digest(rows) == billing._digest(readings)
+    assert billing_batch._digest(rows[:0]) == billing._digest([])
+
+
+def test_values_aggregated_out_of_order_are_given_in_start_order() -> None:
+    """PostgreSQL's aggregate keeps no order; the gate sorts each installation's values."""
+    packed = np.array(
+        [(s * 1024 + 15 * 8 + 1, w) for s, w in [(1800, 3), (0, 1), (900, 2)]],
+        supplier_reads._PG_PACKED,
+    )
+    rows = supplier_reads._unpacked(7, packed)
+    assert rows.tolist() == [[7, 0, 15, 1, 1], [7, 900, 15, 2, 1], [7, 1800, 15, 3, 1]]

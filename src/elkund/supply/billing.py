@@ -48,6 +48,7 @@ from elkund.supply.render_jobs import enqueue_render, write_files
 from elkund.supply.suppliers import profile_of, supplier_info
 
 Render = Literal["now", "queue"]
+CHUNK = 200  # contracts per transaction of a run (billing_batch)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,15 +90,32 @@ def run_billing(
 ) -> RunResult:
     """Bill every contract due in ``month`` (its first day); the month's invoices afterwards.
 
-    ``render="queue"`` leaves the files to queued jobs: the invoices come back without paths.
+    A crash mid-run loses nothing: every chunk and every contract left from it is committed
+    whole, and running the month again issues only what is missing. ``render="queue"`` leaves
+    the files to queued jobs: the invoices come back without paths.
     """
     if render not in ("now", "queue"):
         raise ValueError(f"render must be 'now' or 'queue', not {render!r}")
+    from elkund.supply.billing_batch import bill_chunk
+
     with session_scope(factory) as session:
         due = [c.id for c in due_contracts(session, month=month, supplier_org=supplier_org)]
     created: set[int] = set()
     refused = []
-    for contract_id in due:
+    left: list[int] = []
+    for first in range(0, len(due), CHUNK):
+        with session_scope(factory, write=True) as session:
+            chunk = bill_chunk(
+                session,
+                due[first : first + CHUNK],
+                month=month,
+                now=now,
+                output=output,
+                render=render,
+            )
+        created |= chunk.made
+        left += chunk.left
+    for contract_id in left:
         try:
             with session_scope(factory, write=True) as session:
                 created |= bill_contract(

@@ -2,8 +2,9 @@
 
 On the 3rd of every month at 06:00 in Stockholm (values of the month's last days have come in by
 then), ``billing.monthly`` bills the previous month for every supplier. It queues one
-``billing.contract`` job per contract due, as ``billing.run_billing`` gives each contract its own
-transaction: a failure leaves the others billed, and each contract is retried on its own. The
+``billing.contract`` job per contract due, each in its own transaction (``bill_contract``): a
+failure leaves the others billed, and each contract is retried on its own. (``run_billing``, the
+CLI's run, bills chunks of contracts per transaction instead: ``billing_batch``.) The
 invoices' files are left to ``invoice.render`` jobs. Billing a month again issues nothing new,
 so a run repeated after a crash or restart is harmless.
 """

@@ -34,7 +34,7 @@ Conventions and the choices made here:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -177,17 +177,50 @@ def rate(
         RatedInterval(v.start, v.wh, index.price(v) if index is not None and v.wh else None)
         for v in checked
     ]
-    total_wh = sum(v.wh for v in checked)
+    months: dict[date, MonthTotal] = {}
+    for month, group in _by_local_month(rated).items():
+        months[month] = MonthTotal(sum(r.wh for r in group), sum((r.cost_ore for r in group), ZERO))
+    return rate_totals(
+        terms=terms,
+        start=start,
+        end=end,
+        months=months,
+        based_on_actual=all(v.quality == _MEASURED for v in checked),
+        bidding_zone=bidding_zone,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MonthTotal:
+    """A local calendar month's Σ Wh and Σ Wh × price (öre, exact) of a period's values."""
+
+    wh: int
+    cost_ore: Decimal
+
+
+def rate_totals(
+    *,
+    terms: PriceTerms,
+    start: date,
+    end: date,
+    months: dict[date, MonthTotal],
+    based_on_actual: bool,
+    bidding_zone: str,
+) -> Rating:
+    """The invoice lines from checked values' monthly totals, oldest month first.
+
+    ``rate`` gives this its sums; the billing run computes the same sums of many contracts with
+    integer arithmetic (``billing_batch``), so both issue the very same lines.
+    """
+    total_wh = sum(m.wh for m in months.values())
     lines = [
-        *_energy_lines(terms, rated, total_wh, bidding_zone),
+        *_energy_lines(terms, months, total_wh, bidding_zone),
         *_per_kwh_line(LineKind.MARKUP, "Påslag", terms.markup, total_wh),
         *_per_kwh_line(LineKind.CERTIFICATES, "Elcertifikat", terms.certificates, total_wh),
         *_monthly_fee_line(terms.monthly_fee, start, end),
     ]
     return Rating(
-        lines=tuple(lines),
-        consumption_kwh=kwh(total_wh),
-        based_on_actual=all(v.quality == _MEASURED for v in checked),
+        lines=tuple(lines), consumption_kwh=kwh(total_wh), based_on_actual=based_on_actual
     )
 
 
@@ -311,18 +344,18 @@ class _PriceIndex:
 
 
 def _energy_lines(
-    terms: PriceTerms, rated: Sequence[RatedInterval], total_wh: int, zone: str
+    terms: PriceTerms, months: dict[date, MonthTotal], total_wh: int, zone: str
 ) -> list[InvoiceLine]:
     if terms.kind is ContractKind.FIXED:
         assert terms.fixed_price is not None  # PriceTerms guarantees it
         return _fixed_line(terms.fixed_price, total_wh)
     if terms.kind is ContractKind.DYNAMIC:
-        return _dynamic_line(rated, total_wh, zone)
+        return _dynamic_line(sum((m.cost_ore for m in months.values()), ZERO), total_wh, zone)
     default = terms.kind is ContractKind.DEFAULT
     return [
-        _monthly_average_line(month, group, zone, default=default)
-        for month, group in _by_local_month(rated).items()
-        if sum(r.wh for r in group)
+        _monthly_average_line(month, total, zone, default=default)
+        for month, total in months.items()
+        if total.wh
     ]
 
 
@@ -345,11 +378,10 @@ def _fixed_line(price_ore: Decimal, total_wh: int) -> list[InvoiceLine]:
     ]
 
 
-def _dynamic_line(rated: Sequence[RatedInterval], total_wh: int, zone: str) -> list[InvoiceLine]:
+def _dynamic_line(cost_ore: Decimal, total_wh: int, zone: str) -> list[InvoiceLine]:
     if not total_wh:
         return []
     quantity = kwh(total_wh)
-    cost_ore = sum((r.cost_ore for r in rated), ZERO)
     average = cost_ore / quantity
     amount = round_ore(cost_ore / 100)
     return [
@@ -372,10 +404,10 @@ def _dynamic_line(rated: Sequence[RatedInterval], total_wh: int, zone: str) -> l
 
 
 def _monthly_average_line(
-    month: date, group: Sequence[RatedInterval], zone: str, *, default: bool
+    month: date, total: MonthTotal, zone: str, *, default: bool
 ) -> InvoiceLine:
-    quantity = kwh(sum(r.wh for r in group))
-    cost_ore = sum((r.cost_ore for r in group), ZERO)
+    quantity = kwh(total.wh)
+    cost_ore = total.cost_ore
     average = cost_ore / quantity
     name = month_name(month)
     contract = "anvisat avtal" if default else "rörligt pris"
