@@ -63,7 +63,9 @@ def upgrade() -> None:
         op.f("ix_payments_supplier_id_bank_serial"),
         "payments",
         ["supplier_id", "bank_serial"],
-        unique=False,
+        unique=True,
+        sqlite_where=sa.text("bank_serial IS NOT NULL"),
+        postgresql_where=sa.text("bank_serial IS NOT NULL"),
     )
     op.create_index(
         op.f("ix_payments_supplier_id_paid_on"),

@@ -33,6 +33,7 @@ from tests.factories import make_installation, make_party, make_supplier, org_nu
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 TODAY = date(2026, 3, 2)
+TOMORROW = date(2026, 3, 3)
 runner = CliRunner()
 
 
@@ -40,7 +41,7 @@ def make_aggregator(session: Session, **overrides: Any) -> Party:
     return make_party(session, role=PartyRole.AGGREGATOR, **({"name": "Flexkraft AB"} | overrides))
 
 
-def notify(session: Session, party: Party, ref: str, start: date = TODAY) -> AggregationNotice:
+def notify(session: Session, party: Party, ref: str, start: date = TOMORROW) -> AggregationNotice:
     return send_aggregation_notice(
         session, aggregator=party, installation_ref=ref, start=start, now=NOW
     )
@@ -69,9 +70,15 @@ def test_sup_21_aggregation_notice_is_accepted_and_kept_with_the_installation(
     assert aggregation_notices_of(session, aggregator=aggregator) == [notice]
 
 
-def test_sup_21_a_notice_starting_today_is_accepted(session: Session) -> None:
-    notice = notify(session, make_aggregator(session), make_installation(session).gsrn, TODAY)
-    assert notice.status == AggregationNoticeStatus.ACCEPTED
+def test_sup_21_a_notice_must_come_before_the_day_the_service_starts(session: Session) -> None:
+    aggregator = make_aggregator(session)
+    today = notify(session, aggregator, make_installation(session).gsrn, TODAY)
+    assert (today.status, today.refusal_code) == (
+        AggregationNoticeStatus.REFUSED,
+        "start_date_in_past",
+    )
+    tomorrow = notify(session, aggregator, make_installation(session).gsrn, TOMORROW)
+    assert tomorrow.status == AggregationNoticeStatus.ACCEPTED
 
 
 @pytest.mark.parametrize(

@@ -123,3 +123,58 @@ def test_a_test_file_is_marked() -> None:
 )
 def test_bankgiro_numbers_are_written_with_a_dash(digits: str, bankgiro: str) -> None:
     assert format_bankgiro(digits) == bankgiro
+
+
+def bgmax_file(
+    payments: list[tuple[str, str, str]], *, payer: str | None = None, newline: str = "\r\n"
+) -> bytes:
+    """A correct BgMax file paying bankgiro 5050-1055 on 5 May 2025: one TK20 per
+    ``(reference, kronor, bank serial)``, the first with a TK26 payer name if given."""
+    lines = [f"{'01BGMAX':<22}0120250505061500123456P", "050050501055          SEK"]
+    total = 0
+    for number, (reference, kronor, serial) in enumerate(payments):
+        ore = int(Decimal(kronor) * 100)
+        total += ore
+        lines.append(f"20{0:010d}{reference:<25}{ore:018d}21{serial:<12}0")
+        if payer is not None and number == 0:
+            lines.append(f"26{payer}")
+    lines.append(f"15{0:035d}20250505{1:05d}{total:018d}SEK{len(payments):08d}")
+    lines.append(f"70{len(payments):08d}{0:08d}{0:08d}{1:08d}")
+    return newline.join(line.ljust(80) for line in lines).encode("latin-1")
+
+
+def test_the_file_builder_writes_what_the_parser_reads() -> None:
+    parsed = parse_bgmax(bgmax_file([("0000000109", "797.00", "250505000101")]))
+    (payment,) = parsed.payments
+    assert (payment.reference, payment.amount, payment.bank_serial) == (
+        "0000000109",
+        Decimal("797.00"),
+        "250505000101",
+    )
+
+
+@pytest.mark.parametrize("separator", ["\x85", "\x1c", "\x1d", "\x1e", "\x0b", "\x0c"])
+def test_only_cr_lf_and_lf_end_a_record(separator: str) -> None:
+    """Characters str.splitlines() also breaks on stay inside the record (here a payer's name)."""
+    data = bgmax_file([("0000000109", "797.00", "250505000101")], payer=f"Kund{separator}Ett")
+    (payment,) = parse_bgmax(data).payments
+    assert payment.payer == "Kund Ett"  # a name's whitespace, as any other, is one space
+    lf_only = bgmax_file([("0000000109", "797.00", "250505000101")], newline="\n")
+    assert len(parse_bgmax(lf_only).payments) == 1
+
+
+def test_a_payment_twice_in_one_file_is_refused_with_its_line() -> None:
+    data = bgmax_file(
+        [
+            ("0000000109", "797.00", "250505000101"),
+            ("0000000208", "200.00", "250505000102"),
+            ("0000000307", "300.00", "250505000101"),  # the first payment's serial again
+        ]
+    )
+    with pytest.raises(MalformedBgMax) as caught:
+        parse_bgmax(data)
+    assert (caught.value.line, caught.value.code) == (5, "bgmax_duplicate_payment")
+    assert "line 3" in caught.value.detail
+    # Payments without a serial (zeros or blank) are not the same payment.
+    zeros = [("0000000109", "797.00", "000000000000"), ("0000000208", "200.00", "000000000000")]
+    assert len(parse_bgmax(bgmax_file(zeros)).payments) == 2

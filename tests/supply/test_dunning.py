@@ -20,20 +20,13 @@ from elkund.core.settings import Settings
 from elkund.customers.models import Customer
 from elkund.supply.billing_models import Invoice
 from elkund.supply.contracts import start_contract
-from elkund.supply.dunning import (
+from elkund.supply.dunning import DunningRun, letter_rows, run_dunning
+from elkund.supply.dunning_disputes import (
     DunningClosed,
-    DunningRun,
-    DunningTerms,
-    InvalidDunningTerms,
     NotDisputed,
-    disconnection_from,
     dispute,
     find_invoice,
-    interest,
-    letter_rows,
-    notice_deadline,
     record_receipt,
-    run_dunning,
     undispute,
 )
 from elkund.supply.dunning_letters import (
@@ -42,7 +35,14 @@ from elkund.supply.dunning_letters import (
     BILAGA_2_LABELS,
     BILAGA_2_TITLE,
 )
-from elkund.supply.dunning_models import CaseStatus, DunningCase, LetterKind
+from elkund.supply.dunning_models import CaseStatus, DunningCase, DunningLetter, LetterKind
+from elkund.supply.dunning_terms import (
+    DunningTerms,
+    InvalidDunningTerms,
+    disconnection_from,
+    interest,
+    notice_deadline,
+)
 from elkund.supply.ledger import record_payment
 from elkund.supply.letters import Letter
 from elkund.supply.models import ProductKind
@@ -245,7 +245,14 @@ def test_sup_27_bilaga_1_and_2_follow_once_the_reminder_has_run_out(world: World
     values = [f.value for f in to_committee.fields]
     assert values[0].startswith("Norrsken El AB, Kraftgatan 1, 111 22 Stockholm, telefon 08-")
     assert values[1] == "Kim Kund, Sjögatan 3, 903 26 Umeå"
-    assert values[2] == f"1\xa0000,00\xa0kr, förfallodag 2 mars 2026 (faktura {invoice.number})"
+    # Field 3: the last day of the three weeks from receipt (sent 14 March, received 19 March),
+    # the day the consumer can pay by to prevent the disconnection; the passed due date after it.
+    assert values[2] == (
+        f"1\xa0000,00\xa0kr, senast 9 april 2026 (faktura {invoice.number}, förföll 2 mars 2026)"
+    )
+    consumer_fields = {f.label: f.value for f in to_consumer.fields}
+    assert consumer_fields["Betala senast för att förhindra avstängning:"] == "9 april 2026"
+    assert run.letters[0].pay_by == date(2026, 4, 9)
     assert values[3] == f"Bankgiro 5050-1055, OCR-nummer {invoice.ocr}"
     rows = letter_rows(world.session, [invoice.id])
     assert [(r.kind, r.municipality_code) for r in rows][1:] == [
@@ -421,3 +428,90 @@ def test_only_the_given_suppliers_invoices_are_dunned(world: World) -> None:
     run = world.run(REMINDER_DAY, supplier_org=supplier.org_number)
     assert [letter.invoice for letter in run.letters] == [first.number]
     assert find_invoice(world.session, first.number, supplier_org=supplier.org_number) == first
+
+
+def test_sup_27_only_a_private_customer_gets_the_bilaga_letters(world: World) -> None:
+    """A customer of any kind but private (here one no code knows yet) is not a consumer."""
+    invoice = overdue_invoice(world.session)
+    customer = world.session.get(Customer, invoice.customer_id)
+    assert customer is not None
+    customer.kind = "estate"  # type: ignore[assignment]  # a kind added later, say a dödsbo
+    world.session.flush()
+    assert kinds(world.run(REMINDER_DAY)) == [LetterKind.REMINDER]
+    assert world.run(NOTICE_DAY).letters == []
+    assert [r.kind for r in letter_rows(world.session, [invoice.id])] == ["reminder"]
+
+
+# --- the letters' files ---------------------------------------------------------------------------
+
+
+def test_the_row_is_kept_before_its_pdf_is_written_and_names_the_file(world: World) -> None:
+    invoice = overdue_invoice(world.session)
+    rows_when_rendered: list[int] = []
+
+    def render(letter: Letter) -> bytes:
+        # The letter's row is in the database (flushed) before its PDF is made.
+        query = (
+            select(DunningLetter.id).join(DunningCase).where(DunningCase.invoice_id == invoice.id)
+        )
+        rows_when_rendered.extend(world.session.scalars(query.execution_options(autoflush=False)))
+        return b"%PDF-1.7 test"
+
+    (reminder,) = run_dunning(
+        world.session, on=REMINDER_DAY, output=world.output, terms=TERMS, render=render
+    ).letters
+    (row,) = letter_rows(world.session, [invoice.id])
+    assert rows_when_rendered == [row.id]
+    path = Path(reminder.pdf_path)
+    assert path.name == f"{invoice.number}-reminder-{row.id}.pdf"
+    assert row.pdf_path == str(path)
+    assert path.read_bytes() == b"%PDF-1.7 test"
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
+
+
+# --- the reference rate's period ------------------------------------------------------------------
+
+
+def test_a_run_outside_the_reference_rate_period_warns_but_still_sends(world: World) -> None:
+    invoice = overdue_invoice(world.session)
+    assert world.run(REMINDER_DAY).warnings == []  # 2026-03-03 is in 2026-01-01–2026-06-30
+    dated = DunningTerms(reference_period="2025-07-01–2025-12-31", reminder_days=10, post_days=5)
+    run = world.run(NOTICE_DAY, terms=dated)
+    (warning,) = run.warnings
+    assert "2025-07-01–2025-12-31" in warning
+    assert "2026-03-14" in warning
+    assert run.as_dict()["warnings"] == [warning]
+    assert [letter.invoice for letter in run.letters] == [invoice.number] * 2  # not refused
+    assert DunningTerms(reference_period="2026-01-01/2026-06-30").reference_dates == (
+        date(2026, 1, 1),
+        date(2026, 6, 30),
+    )
+
+
+@pytest.mark.parametrize("period", ["2026-01-01", "2026-06-30–2026-01-01", "H1 2026", ""])
+def test_a_malformed_reference_rate_period_is_refused(period: str) -> None:
+    with pytest.raises(InvalidDunningTerms):
+        DunningTerms(reference_period=period)
+    with pytest.raises(InvalidDunningTerms):
+        DunningTerms.from_settings(Settings(dunning_reference_rate_period=period))
+
+
+def test_a_malformed_committee_file_refuses_the_notices_not_the_run(
+    world: World, tmp_path: Path
+) -> None:
+    noticed = overdue_invoice(world.session)
+    directory = tmp_path / "socialnamnder.csv"
+    directory.write_text(
+        "municipality_code,name,street,postal_code,city\n2480,Socialnämnden i Umeå kommun\n",
+        encoding="utf-8",
+    )
+    broken = DunningTerms(reminder_days=10, post_days=5, committees=directory)
+    world.run(REMINDER_DAY, terms=broken)
+    reminded = overdue_invoice(world.session)  # overdue only after that run
+    run = world.run(NOTICE_DAY, terms=broken)
+    assert [(r.invoice, r.error) for r in run.refused] == [
+        (noticed.number, "social_committees_malformed")
+    ]
+    assert [(letter.invoice, letter.kind) for letter in run.letters] == [
+        (reminded.number, "reminder")
+    ]

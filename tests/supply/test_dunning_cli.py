@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from elkund.cli import app
+from elkund.cli import dunning as dunning_cli
 from elkund.core.db import create_db_engine, make_session_factory, session_scope
 from elkund.core.settings import get_settings
 from tests.supply.test_dunning import NOTICE_DAY, REMINDER_DAY, overdue_invoice
@@ -115,3 +116,52 @@ def test_a_refused_invoice_makes_the_run_exit_1(factory: sessionmaker[Session]) 
     assert result.exit_code == 1
     (refusal,) = orjson.loads(result.output)["refused"]
     assert refusal["error"] == "social_committee_missing"
+
+
+def test_a_run_dated_after_today_is_refused(
+    factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invoice_number(factory)
+    monkeypatch.setattr(dunning_cli, "_today", lambda: REMINDER_DAY)
+    result = runner.invoke(
+        app, ["dunning", "run", "--date", (REMINDER_DAY + timedelta(days=1)).isoformat(), "--json"]
+    )
+    assert result.exit_code == 2
+    assert orjson.loads(result.output)["error"] == "date_in_future"
+    assert dunning("run", "--date", REMINDER_DAY.isoformat())["letters"] != []  # today is fine
+
+
+def test_in_production_a_run_dated_before_today_is_refused(
+    factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invoice_number(factory)
+    monkeypatch.setattr(dunning_cli, "_today", lambda: NOTICE_DAY)
+    earlier = ["dunning", "run", "--date", REMINDER_DAY.isoformat(), "--json"]
+    monkeypatch.setenv("ELKUND_ENV", "production")
+    monkeypatch.setenv("ELKUND_SECRET_KEY", "a-real-production-secret")
+    get_settings.cache_clear()
+    result = runner.invoke(app, earlier)
+    assert result.exit_code == 2
+    assert orjson.loads(result.output)["error"] == "date_in_past"
+    assert dunning("run", "--date", NOTICE_DAY.isoformat())["letters"] != []  # today is fine
+    monkeypatch.setenv("ELKUND_ENV", "development")
+    get_settings.cache_clear()
+    assert dunning(*earlier[1:-1])["letters"] == []  # elsewhere a past date replays the process
+
+
+def test_the_run_warns_when_the_reference_rate_is_for_another_period(
+    factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invoice_number(factory)
+    monkeypatch.setenv("ELKUND_DUNNING_REFERENCE_RATE_PERIOD", "2025-07-01–2025-12-31")
+    get_settings.cache_clear()
+    as_json = runner.invoke(app, ["dunning", "run", "--date", REMINDER_DAY.isoformat(), "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    document = orjson.loads(as_json.stdout)  # the log line goes to stderr
+    (warning,) = document["warnings"]
+    assert "2025-07-01–2025-12-31" in warning
+    assert [letter["kind"] for letter in document["letters"]] == ["reminder"]  # not refused
+    assert "dunning.reference_rate_out_of_period" in as_json.stderr
+    text = runner.invoke(app, ["dunning", "run", "--date", REMINDER_DAY.isoformat()])
+    assert text.exit_code == 0
+    assert "warning: The reference rate 2.00 % is for 2025-07-01–2025-12-31" in text.stderr

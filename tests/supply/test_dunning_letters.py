@@ -20,9 +20,12 @@ from elkund.supply.document import SupplierInfo
 from elkund.supply.dunning_letters import (
     Address,
     DunningFacts,
+    ReminderCharges,
     SocialCommitteeMissing,
+    SocialCommitteesMalformed,
     committee_for,
     consumer_notice,
+    reminder_letter,
     social_committees,
     social_notice,
 )
@@ -55,6 +58,7 @@ FACTS = DunningFacts(
     due_date=date(2026, 11, 2),
     owed=Decimal("1234.00"),
     sent_on=date(2026, 12, 5),
+    pay_by=date(2026, 12, 31),  # the last day of the three weeks from receipt
 )
 
 
@@ -95,8 +99,12 @@ def test_sup_27_the_consumer_notice_pdf_is_bilaga_1_word_for_word() -> None:
     expected = words(" ".join([title, *paragraphs]))
     assert expected in text
     assert text.index(words(title)) < text.index(words(paragraphs[0]))
-    # Facts follow the prescribed text, after it.
-    assert text.index("1 234,00 kr") > text.index(words(paragraphs[-1]))
+    # Facts follow the prescribed text, after it: first the last day to pay to prevent it.
+    end_of_text = text.index(words(paragraphs[-1])) + len(words(paragraphs[-1]))
+    facts = text[end_of_text:]
+    assert "Skuld: 1 234,00 kr" in facts
+    assert "Betala senast för att förhindra avstängning: 31 december 2026" in facts
+    assert "Fakturans förfallodag: 2 november 2026" in facts
 
 
 def test_sup_27_the_committee_notice_pdf_has_exactly_the_four_fields_of_bilaga_2() -> None:
@@ -111,7 +119,8 @@ def test_sup_27_the_committee_notice_pdf_has_exactly_the_four_fields_of_bilaga_2
     values = [
         "Norrsken Energi AB, Storgatan 12, 903 26 Umeå, telefon 090-10 20 30",
         "Anna Andersson, Sjögatan 3, 904 22 Umeå",
-        "1 234,00 kr, förfallodag 2 november 2026 (faktura 2026-000123)",
+        # The last day to pay to prevent the disconnection, not the invoice's passed due date.
+        "1 234,00 kr, senast 31 december 2026 (faktura 2026-000123, förföll 2 november 2026)",
         "Bankgiro 5050-1055, OCR-nummer 123456789012",
     ]
     for field, value in zip(fields, values, strict=True):
@@ -131,3 +140,36 @@ def test_the_demo_file_has_every_demo_municipality_and_says_it_is_for_demonstrat
 def test_a_municipality_without_an_address_is_a_clear_error() -> None:
     with pytest.raises(SocialCommitteeMissing, match="0114"):
         committee_for("0114")
+
+
+def test_sup_27_the_reminder_pdf_gives_the_fee_the_interest_and_the_amount_to_pay() -> None:
+    charges = ReminderCharges(
+        fee=Decimal("60.00"), interest=Decimal("11.83"), annual_rate=Decimal("10.5")
+    )
+    text = words(pdf_text(letter_pdf(reminder_letter(FACTS, charges))))
+    assert "Påminnelse om obetald faktura" in text
+    assert "Obetalt belopp: 1 234,00 kr" in text
+    assert "Påminnelseavgift: 60,00 kr" in text
+    assert "Dröjsmålsränta (10,5 % per år) till och med 5 december 2026: 11,83 kr" in text
+    assert "Att betala: 1 305,83 kr" in text
+    assert "Betala senast: 31 december 2026" in text
+    assert "OCR-nummer: 123456789012" in text
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "2480,Socialnämnden i Umeå kommun,Box 1,90178",  # the city missing
+        "2480,Socialnämnden i Umeå kommun,,90178,Umeå",  # the street empty
+        "2480,Socialnämnden i Umeå kommun,Box 1,90178,Umeå,extra",  # one field too many
+    ],
+)
+def test_a_malformed_committee_row_is_an_app_error_with_its_line(tmp_path: Path, row: str) -> None:
+    directory = tmp_path / "socialnamnder.csv"
+    directory.write_text(
+        f"# operator's file\nmunicipality_code,name,street,postal_code,city\n{row}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SocialCommitteesMalformed, match="Line 3 ") as caught:
+        committee_for("2480", directory)
+    assert caught.value.code == "social_committees_malformed"

@@ -285,3 +285,22 @@ def test_time_weighting_counts_minutes_not_intervals() -> None:
     )
     assert time_weighted([hour, quarter]) == Decimal("18.0000")  # (600 + 750) / 75
     assert time_weighted([]) is None
+
+
+def test_sup_24_the_csv_quotes_formulas_but_keeps_negative_prices_numbers(
+    session: Session, supplier: Party
+) -> None:
+    product = make_product(
+        session, supplier, code="MINUS", name="@SUM(A1:A9)", markup_ore_per_kwh=Decimal("-150")
+    )
+    product.created_at = OFFERED
+    session.flush()
+    report = price_report(session, supplier=supplier, day=DAY)
+    table = list(csv.DictReader(io.StringIO(report.render("csv").decode())))
+    row = next(r for r in table if r["product_code"] == "MINUS" and r["bidding_zone"] == "SE3")
+    assert row["product_name"] == "'@SUM(A1:A9)"
+    assert row["markup_ore_per_kwh"] == "-150.0000"  # text in the row, but a plain number
+    assert row["price_ore_per_kwh"].startswith("-")
+    document = orjson.loads(report.render("json"))
+    names = {p["product_name"] for p in document["products"]}
+    assert "@SUM(A1:A9)" in names  # JSON is not a spreadsheet: unchanged

@@ -3,10 +3,12 @@ much, unmatched ones kept, files refused whole, a second import a no-op, matchin
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from elkund.core.errors import AppError
@@ -27,6 +29,7 @@ from tests.supply.payment_setup import (
     fixture,
     make_billed_supplier,
 )
+from tests.supply.test_bgmax import bgmax_file
 
 
 def _stored(session: Session) -> tuple[int, int]:
@@ -245,3 +248,62 @@ def test_matching_by_hand_refuses_a_matched_payment_and_a_stranger_invoice(
         assert caught.value.code == code
     assert paid_amount(session, billed.invoices["00000002"].id) == Decimal("200.00")
     assert [p.id for p in unmatched_payments(session)] == [kept]
+
+
+def test_an_overpaid_invoice_needs_a_person_to_refund_it(session: Session) -> None:
+    billed_for_correct_file(session)
+    data = bgmax_file(
+        [("0000000109", "797.00", "250505000101"), ("0000000307", "300.00", "250505000103")]
+    )
+    report = import_bgmax(session, data=data, filename="overpaid.bgmax")
+    assert [p.outcome for p in report.payments] == [Outcome.PAID, Outcome.OVERPAID]
+    assert all(p.flags == () for p in report.payments)
+    assert report.needs_attention is True  # 50 kr is to be refunded
+    paid_only = bgmax_file([("0000000208", "500.00", "250505000102")])
+    assert import_bgmax(session, data=paid_only, filename="paid.bgmax").needs_attention is False
+
+
+def test_a_payment_twice_in_one_file_books_nothing(session: Session) -> None:
+    billed_for_correct_file(session)
+    data = bgmax_file(
+        [("0000000109", "797.00", "250505000101"), ("0000000208", "200.00", "250505000101")]
+    )
+    with pytest.raises(MalformedBgMax) as caught:
+        import_bgmax(session, data=data, filename="twice.bgmax")
+    assert (caught.value.code, caught.value.line) == ("bgmax_duplicate_payment", 4)
+    assert _stored(session) == (0, 0)
+
+
+def test_the_database_keeps_one_payment_per_supplier_and_bank_serial(session: Session) -> None:
+    billed = billed_for_correct_file(session)
+
+    def add(serial: str | None) -> None:
+        session.add(
+            Payment(
+                supplier_id=billed.supplier.id,
+                amount=Decimal("1.00"),
+                paid_on=date(2025, 5, 5),
+                reference="1",
+                bank_serial=serial,
+            )
+        )
+        session.flush()
+
+    add(None)
+    add(None)  # payments without a serial (entered by hand) are many
+    add("250505000101")
+    with pytest.raises(IntegrityError), session.begin_nested():
+        add("250505000101")
+
+
+def test_a_payment_booked_meanwhile_by_another_import_is_refused(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two copies of a payment imported at the same moment: the unique serial stops the second."""
+    billed_for_correct_file(session)
+    import_bgmax(session, data=fixture("correct.bgmax"), filename="correct.bgmax")
+    monkeypatch.setattr(payments, "_refuse_booked", lambda session, parsed, suppliers: None)
+    with pytest.raises(AppError) as caught:
+        import_bgmax(session, data=fixture("rewritten.bgmax"), filename="rewritten.bgmax")
+    assert caught.value.code == "payment_already_booked"
+    assert _stored(session)[1] == 4

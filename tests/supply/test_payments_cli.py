@@ -17,6 +17,7 @@ from elkund.core.db import session_scope
 from elkund.core.settings import get_settings
 from elkund.supply.payment_models import Payment
 from tests.supply.payment_setup import FIXTURES, add_invoice, billed_for_correct_file
+from tests.supply.test_bgmax import bgmax_file
 
 runner = CliRunner()
 CORRECT = str(FIXTURES / "correct.bgmax")
@@ -117,3 +118,17 @@ def test_unmatched_lists_and_match_books_by_hand(factory: sessionmaker[Session])
     assert _json("unmatched", code=0)["unmatched"] == []
     again = _json("match", str(kept["id"]), "00000008", code=2)
     assert again["error"] == "payment_already_matched"
+
+
+def test_an_overpaid_invoice_makes_the_import_exit_1(
+    factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    overpaid = tmp_path / "overpaid.bgmax"
+    overpaid.write_bytes(
+        bgmax_file(
+            [("0000000109", "797.00", "250505000101"), ("0000000307", "300.00", "250505000103")]
+        )
+    )
+    report = _json("import", str(overpaid), code=1)  # matched, but 50 kr must be refunded
+    outcomes = [(p["outcome"], p["flags"]) for p in report["payments"]]  # type: ignore[attr-defined]
+    assert outcomes == [("paid", []), ("overpaid", [])]

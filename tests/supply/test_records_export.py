@@ -23,12 +23,15 @@ from elkund.core.db import create_db_engine, make_session_factory, session_scope
 from elkund.core.settings import get_settings
 from elkund.customers.identity import format_number
 from elkund.supply.models import NoticeKind, NoticeStatus, SupplyNotice
+from elkund.supply.ocr import make_ocr
+from elkund.supply.payment_models import Payment
 from elkund.supply.records_export import (
     CHECKSUMS,
     MANIFEST,
     TABLES,
     InvalidPeriod,
     OutputNotEmpty,
+    cell,
     export_records,
 )
 from elkund.supply.regulator_models import RegulatorExport
@@ -203,14 +206,59 @@ def test_sup_25_csv_and_json_read_back_to_the_same_rows(session: Session, tmp_pa
 
 
 def test_sup_25_no_personnummer_leaves_in_an_export(session: Session, tmp_path: Path) -> None:
+    """Not even one the customer typed as the payment's reference (12 digits, 10, hyphenated)."""
     marked = seed(session)
+    number = marked.world.customer.identity_number
+    typed = [number, number[2:], f"{number[2:8]}-{number[8:]}", f"{number[:8]} {number[8:]}"]
+    invoice = add_invoice(session, marked.world.contract, issued=FIRST)
+    paid = [add_payment(session, invoice, paid_on=FIRST) for _ in typed]
+    for payment, reference in zip(paid, typed, strict=True):
+        payment.reference = reference
+    session.flush()
     out = tmp_path / "export"
     export_records(
         session, supplier=marked.world.supplier, first=FIRST, last=LAST, output=out, now=NOW
     )
-    number = marked.world.customer.identity_number
     for path in out.iterdir():
-        assert number[-10:].encode() not in path.read_bytes(), path.name
+        data = path.read_bytes()
+        assert number[-10:].encode() not in data, path.name
+        assert number[-4:].encode() not in data.replace(b"SHA256", b""), path.name
+    rows = {r["payment_id"]: r for r in orjson.loads((out / "payments.json").read_bytes())["rows"]}
+    assert [rows[payment.id]["reference"] for payment in paid] == [None] * len(typed)
+    # An invoice's own OCR number is kept: it identifies what was paid.
+    (by_ocr,) = marked.inside["payments"]
+    kept = session.get(Payment, by_ocr)
+    assert kept is not None
+    assert rows[by_ocr]["reference"] == kept.reference == make_ocr(kept.reference[:-2])
+
+
+def test_sup_25_text_a_spreadsheet_would_run_is_quoted_in_the_csv(
+    session: Session, tmp_path: Path
+) -> None:
+    marked = seed(session)
+    link = '=HYPERLINK("http://evil.example")'  # 31 characters: a reference holds 35
+    payment = add_payment(
+        session, add_invoice(session, marked.world.contract, issued=FIRST), paid_on=FIRST
+    )
+    payment.reference, payment.amount = link, Decimal("-200.00")
+    named = add_contract(session, marked.world, start=FIRST, end=None, name="+SUM(1,2)")
+    session.flush()
+    out = tmp_path / "export"
+    export_records(
+        session, supplier=marked.world.supplier, first=FIRST, last=LAST, output=out, now=NOW
+    )
+    contracts = list(csv.DictReader(io.StringIO((out / "contracts.csv").read_text())))
+    assert next(r for r in contracts if r["contract_id"] == str(named.id))["name"] == "'+SUM(1,2)"
+    payments = list(csv.DictReader(io.StringIO((out / "payments.csv").read_text())))
+    row = next(r for r in payments if r["payment_id"] == str(payment.id))
+    assert row["reference"] == ""  # no OCR number: blank, so no formula either
+    assert row["amount_sek"] == "-200.00"  # a negative number stays a number
+    assert cell(link) == f"'{link}"
+    for text in ("+46 70", "-x", "@SUM(A1)", "\t=1", "\r=1"):
+        assert cell(text) == f"'{text}"
+    for harmless in ("-200.00", "+5", "12", "Elavtal 24", ""):
+        assert cell(harmless) == harmless
+    assert (cell(Decimal("-200.00")), cell(-3)) == ("-200.00", "-3")
 
 
 def test_sup_25_a_non_empty_directory_is_refused_and_left_alone(

@@ -39,12 +39,14 @@ def run(
     as_json: JsonOutput = False,
 ) -> None:
     """Send the reminders and notices due on DATE and print them (re-running sends none twice).
+    DATE may not be after today, nor in production before it (date_in_future, date_in_past).
     Exit 0: done; 1: some invoices refused (e.g. no social committee address); 2: refused."""
-    from elkund.supply.dunning import DunningTerms, run_dunning
+    from elkund.supply.dunning import DunningTerms, check_run_date, run_dunning
 
     day, org = _day(on), _org(supplier)
     settings = get_settings()
     with unit_of_work(as_json) as session:
+        check_run_date(day, today=_today(), production=settings.env == "production")
         result = run_dunning(
             session,
             on=day,
@@ -55,6 +57,8 @@ def run(
     if as_json:
         typer.echo(orjson.dumps(result.as_dict(), option=orjson.OPT_INDENT_2).decode())
     else:
+        for warning in result.warnings:
+            typer.echo(f"warning: {warning}", err=True)
         for letter in result.letters:
             typer.echo(f"{letter.invoice}  {letter.kind:<16} {letter.recipient}  {letter.pdf_path}")
         for note in result.notes:
@@ -73,7 +77,7 @@ def dispute_command(
     as_json: JsonOutput = False,
 ) -> None:
     """Hold the dunning of a disputed invoice until ``undispute``."""
-    from elkund.supply.dunning import dispute
+    from elkund.supply.dunning_disputes import dispute
 
     with unit_of_work(as_json) as session:
         invoice = _invoice(session, number, supplier)
@@ -89,7 +93,7 @@ def undispute_command(
     as_json: JsonOutput = False,
 ) -> None:
     """Withdraw a dispute: the next run takes the invoice on from where it was held."""
-    from elkund.supply.dunning import undispute
+    from elkund.supply.dunning_disputes import undispute
 
     with unit_of_work(as_json) as session:
         invoice = _invoice(session, number, supplier)
@@ -105,7 +109,7 @@ def received_command(
     as_json: JsonOutput = False,
 ) -> None:
     """Record when the consumer received the Bilaga 1 notice: the three weeks run from then."""
-    from elkund.supply.dunning import record_receipt
+    from elkund.supply.dunning_disputes import record_receipt
 
     with unit_of_work(as_json) as session:
         invoice = _invoice(session, number, supplier)
@@ -120,7 +124,7 @@ def received_command(
 
 
 def _invoice(session: Session, number: str, supplier: str | None) -> Invoice:
-    from elkund.supply.dunning import find_invoice
+    from elkund.supply.dunning_disputes import find_invoice
 
     return find_invoice(session, number, supplier_org=_org(supplier))
 

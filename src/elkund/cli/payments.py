@@ -26,7 +26,7 @@ def payments_import(
     as_json: JsonOutput = False,
 ) -> None:
     """Book a file's payments. Exit 0: all matched (or imported before); 1: some payments need
-    a person (unmatched or flagged); 2: refused, nothing booked."""
+    a person (unmatched, overpaid or flagged); 2: refused, nothing booked."""
     from elkund.supply.payments import import_bgmax
 
     if not file.is_file():

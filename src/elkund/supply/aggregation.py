@@ -162,10 +162,10 @@ def _refusal(
             RefusalCode.UNKNOWN_INSTALLATION,
             "No installation with this anläggnings-ID in this grid.",
         )
-    if start < today:
+    if start <= today:  # notified *before* it starts: a service starting today is too late
         return (
             RefusalCode.START_DATE_IN_PAST,
-            f"The service cannot start in the past ({start} < {today}).",
+            f"The service must start after the day it is notified ({start} is not after {today}).",
         )
     if _accepted_before(session, aggregator, installation) is not None:
         return (

@@ -19,6 +19,7 @@ the whole file with the line number and a stable error code (``MalformedBgMax``)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -45,6 +46,7 @@ MIN_LENGTH = {
     "70": 34,
 }
 PAYER_RECORDS = {"25", "26", "27", "28", "29"}
+_LINE_END = re.compile(r"\r?\n")
 
 
 class MalformedBgMax(Invalid):
@@ -129,7 +131,9 @@ def decode(data: bytes) -> str:
 
 def parse_bgmax(data: bytes) -> BgMaxFile:
     """The file's deposits and payments; ``MalformedBgMax`` on the first fault found."""
-    lines = decode(data).splitlines()
+    # Only LF or CR LF ends a record: str.splitlines() would also break on U+0085 and
+    # \x1c-\x1e, which a Latin-1 name may hold, and shift every line number after it.
+    lines = _LINE_END.split(decode(data))
     while lines and not lines[-1].strip():
         lines.pop()
     if not lines:
@@ -195,6 +199,7 @@ class _Reader:
         self.file: BgMaxFile | None = None
         self.deposit: Deposit | None = None
         self.counts = {"20": 0, "21": 0, "22": 0, "15": 0}
+        self.serials: dict[tuple[str, str], int] = {}  # (receiving bankgiro, serial) → line
         self.ended = False
 
     def read(self, record: _Record) -> None:
@@ -254,6 +259,8 @@ class _Reader:
         deposit = self._open(record)
         sender = record.digits(3, 12, "the sender's bankgiro")
         amount = record.amount(38, 55)
+        serial = record.field(58, 69).strip()
+        self._check_serial(record, deposit, serial)
         deposit.payments.append(
             BgMaxPayment(
                 line=record.line,
@@ -263,12 +270,23 @@ class _Reader:
                 reference_code=record.field(56, 56),
                 amount=-amount if record.type == "21" else amount,
                 channel=record.field(57, 57),
-                bank_serial=record.field(58, 69).strip(),
+                bank_serial=serial,
             )
         )
         self.counts[record.type] += 1
 
     _tk21 = _tk20
+
+    def _check_serial(self, record: _Record, deposit: Deposit, serial: str) -> None:
+        """Bankgirot numbers each payment once: a serial twice in a file is one payment twice."""
+        if not serial.strip("0"):
+            return  # no serial given
+        earlier = self.serials.setdefault((deposit.bankgiro, serial), record.line)
+        if earlier != record.line:
+            raise record.fail(
+                f"Bankgirot's payment {serial} is in the file twice (line {earlier} too)",
+                "bgmax_duplicate_payment",
+            )
 
     def _tk22(self, record: _Record) -> None:
         payment = self._last_payment(record)

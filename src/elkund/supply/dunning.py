@@ -9,10 +9,12 @@
    day disconnection may be requested is the day after those three weeks.
 
 A full payment (up to the run's date) stops the case for good; a dispute holds it until it is
-withdrawn; a business customer never gets the Bilaga letters. Letters are unique per invoice and
-kind, so re-running a date, or running a later one, sends nothing twice. Each invoice's step runs
-in a savepoint: one invoice's error (say, a municipality without a committee address) is reported
-and the others go on.
+withdrawn (dunning_disputes); only a private customer (a consumer) gets the Bilaga letters.
+Letters are unique per invoice and kind, so re-running a date, or running a later one, sends
+nothing twice. Each invoice's step runs in a savepoint: one invoice's error (say, a municipality
+without a committee address) is reported and the others go on. A letter's row is flushed before
+its PDF is written, and the PDF is named by the row's id and written whole (temporary file, then
+rename), so no file is ever left half written or claimed by two rows.
 """
 
 from __future__ import annotations
@@ -20,14 +22,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
+import structlog
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from elkund.core.errors import AppError, Invalid, NotFound
-from elkund.core.settings import Settings
+from elkund.core.errors import AppError, Invalid
 from elkund.customers.identity import format_number
 from elkund.customers.models import Customer, CustomerKind
 from elkund.grid.models import Installation
@@ -44,72 +46,38 @@ from elkund.supply.dunning_letters import (
     social_notice,
 )
 from elkund.supply.dunning_models import CaseStatus, DunningCase, DunningLetter, LetterKind
+from elkund.supply.dunning_terms import DunningTerms as DunningTerms
+from elkund.supply.dunning_terms import disconnection_from, interest, notice_deadline
 from elkund.supply.ledger import open_amount
 from elkund.supply.letters import Letter, letter_pdf
+from elkund.supply.notice_letters import store_letter
 from elkund.supply.payment_models import Payment
 from elkund.supply.suppliers import supplier_info
 
-FEE_CAP = Decimal("60")  # lag (1981:739) om ersättning för inkassokostnader m.m., 2 §
-NOTICE_WEEKS = 3  # ellagen 11 kap.: three weeks from receiving the notice
 _ORE = Decimal("0.01")
 
 Renderer = Callable[[Letter], bytes]
+log = structlog.get_logger(__name__)
 
 
-class InvalidDunningTerms(Invalid):
-    code = "invalid_dunning_terms"
+class RunDateInFuture(Invalid):
+    code = "date_in_future"
 
 
-class UnknownInvoice(NotFound):
-    code = "unknown_invoice"
+class RunDateInPast(Invalid):
+    code = "date_in_past"
 
 
-class AmbiguousInvoice(Invalid):
-    code = "ambiguous_invoice"
-
-
-class NotDisputed(Invalid):
-    code = "not_disputed"
-
-
-class DunningClosed(Invalid):
-    """The case has stopped (paid in full): nothing more to dispute or record."""
-
-    code = "dunning_closed"
-
-
-@dataclass(frozen=True, slots=True)
-class DunningTerms:
-    reminder_fee: Decimal = FEE_CAP
-    reference_rate: Decimal = Decimal("2.00")  # percent, Riksbanken's referensränta
-    reference_period: str = "2026-01-01–2026-06-30"
-    margin: Decimal = Decimal("8")  # percentage points over the reference rate
-    reminder_after_days: int = 1
-    reminder_days: int = 10
-    post_days: int = 5
-    committees: Path | None = None  # the socialnämnder CSV; None: the demo's file
-
-    def __post_init__(self) -> None:
-        if not Decimal("0") <= self.reminder_fee <= FEE_CAP:
-            raise InvalidDunningTerms(f"The reminder fee must be between 0 and {FEE_CAP} kr.")
-        if self.reminder_after_days < 1 or self.reminder_days < 1 or self.post_days < 0:
-            raise InvalidDunningTerms("The dunning day counts must be positive.")
-
-    @property
-    def annual_rate(self) -> Decimal:
-        return self.reference_rate + self.margin
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> DunningTerms:
-        return cls(
-            reminder_fee=settings.dunning_reminder_fee,
-            reference_rate=settings.dunning_reference_rate,
-            reference_period=settings.dunning_reference_rate_period,
-            margin=settings.dunning_interest_margin,
-            reminder_after_days=settings.dunning_reminder_after_days,
-            reminder_days=settings.dunning_reminder_days,
-            post_days=settings.dunning_post_days,
-            committees=settings.dunning_social_committees,
+def check_run_date(on: date, *, today: date, production: bool) -> None:
+    """A run is never dated after today (letters would claim to be sent before they are); in
+    production never before it either (they would be backdated). Elsewhere a past date replays
+    the process, as the tests and the demo do."""
+    if on > today:
+        raise RunDateInFuture(f"The run's date {on} is after today, {today}.")
+    if production and on < today:
+        raise RunDateInPast(
+            f"The run's date {on} is before today, {today}: in production letters are "
+            "never backdated."
         )
 
 
@@ -177,10 +145,12 @@ class DunningRun:
     letters: list[SentLetter] = field(default_factory=list)
     notes: list[CaseNote] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. a reference rate out of date
 
     def as_dict(self) -> dict[str, object]:
         return {
             "date": self.on.isoformat(),
+            "warnings": list(self.warnings),
             "letters": [letter.as_dict() for letter in self.letters],
             "notes": [note.as_dict() for note in self.notes],
             "refused": [_refusal(refusal) for refusal in self.refused],
@@ -196,9 +166,14 @@ def run_dunning(
     supplier_org: str | None = None,
     render: Renderer = letter_pdf,
 ) -> DunningRun:
-    """Take every overdue invoice one step along as of ``on``; nothing is committed here."""
+    """Take every overdue invoice one step along as of ``on``; nothing is committed here. A
+    reference rate whose period does not hold ``on`` is a warning: the letters still go."""
     terms = terms or DunningTerms()
     run = DunningRun(on)
+    warning = terms.period_warning(on)
+    if warning is not None:
+        run.warnings.append(warning)
+        log.warning("dunning.reference_rate_out_of_period", on=on.isoformat(), detail=warning)
     for invoice in overdue_invoices(session, on=on, terms=terms, supplier_org=supplier_org):
         step = _Step(session, invoice, on=on, terms=terms, output=output, render=render)
         try:
@@ -259,22 +234,6 @@ def overdue_invoices(
     return list(session.scalars(query))
 
 
-def interest(owed: Decimal, *, due: date, on: date, annual_rate: Decimal) -> Decimal:
-    """Dröjsmålsränta on ``owed`` for each day after ``due`` up to and including ``on``."""
-    days = max((on - due).days, 0)
-    return (owed * annual_rate / 100 * days / 365).quantize(_ORE, rounding=ROUND_HALF_UP)
-
-
-def notice_deadline(received_on: date) -> date:
-    """The last day of the three weeks the consumer has to pay (ellagen 11 kap.)."""
-    return received_on + timedelta(weeks=NOTICE_WEEKS)
-
-
-def disconnection_from(received_on: date) -> date:
-    """The earliest day disconnection may be requested: the day after the three weeks."""
-    return notice_deadline(received_on) + timedelta(days=1)
-
-
 class _Step:
     """One invoice's move along the process, in one run."""
 
@@ -303,15 +262,15 @@ class _Step:
         owed = open_amount(self.session, self.invoice, on_or_before=self.on)
         if owed <= 0:
             if case is not None:  # paid since the last letter: stop for good
-                _set_status(case, CaseStatus.PAID, self.on)
+                set_status(case, CaseStatus.PAID, self.on)
                 run.notes.append(self._note("paid", self.on))
             return
         case = case or self._open_case()
         sent = {letter.kind: letter for letter in letters_of(self.session, case.id)}
         if LetterKind.REMINDER not in sent:
             run.letters.append(self._remind(case, owed))
-        elif self._is_business():
-            return  # business customers get reminders only
+        elif not self._is_consumer():
+            return  # the Bilaga letters are for consumers: anyone else gets reminders only
         elif LetterKind.CONSUMER_NOTICE not in sent:
             if sent[LetterKind.REMINDER].pay_by < self.on:
                 run.letters.extend(self._notify(case, owed))
@@ -328,28 +287,28 @@ class _Step:
                 owed, due=self.invoice.due_date, on=self.on, annual_rate=self.terms.annual_rate
             ),
             annual_rate=self.terms.annual_rate,
-            pay_by=self.on + timedelta(days=self.terms.reminder_days),
         )
-        facts = self._facts(owed)
+        facts = self._facts(owed, pay_by=self.on + timedelta(days=self.terms.reminder_days))
         letter = reminder_letter(facts, charges)
         return self._keep(
             case,
             LetterKind.REMINDER,
             letter,
             owed=owed,
-            pay_by=charges.pay_by,
+            pay_by=facts.pay_by,
             fee=charges.fee,
             interest=charges.interest,
         )
 
     def _notify(self, case: DunningCase, owed: Decimal) -> list[SentLetter]:
-        """Bilaga 1 and Bilaga 2 together: both letters are built before either is kept."""
-        facts = self._facts(owed)
+        """Bilaga 1 and Bilaga 2 together: both letters are built before either is kept. Both
+        give the last day of the three weeks as the day to pay by."""
+        received = self.on + timedelta(days=self.terms.post_days)
+        deadline = notice_deadline(received)
+        facts = self._facts(owed, pay_by=deadline)
         installation = self._installation()
         committee = committee_for(installation.municipality_code, self.terms.committees)
         to_consumer, to_committee = consumer_notice(facts), social_notice(facts, committee)
-        received = self.on + timedelta(days=self.terms.post_days)
-        deadline = notice_deadline(received)
         return [
             self._keep(case, LetterKind.CONSUMER_NOTICE, to_consumer, owed=owed, pay_by=deadline),
             self._keep(
@@ -374,10 +333,7 @@ class _Step:
         interest: Decimal = Decimal("0.00"),
         municipality_code: str | None = None,
     ) -> SentLetter:
-        """Render the letter to its file and keep its row."""
-        path = (self.output / self.supplier_org / f"{self.invoice.number}-{kind}.pdf").resolve()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(self.render(letter))
+        """Keep the letter's row, then render the letter to a file named by the row's id."""
         received = self.on + timedelta(days=self.terms.post_days)
         row = DunningLetter(
             case_id=case.id,
@@ -391,13 +347,17 @@ class _Step:
             open_amount=owed,
             fee=fee,
             interest=interest,
-            pdf_path=str(path),
+            pdf_path="",  # named by the row's id, known once flushed
         )
         self.session.add(row)
         self.session.flush()
+        name = f"{self.invoice.number}-{kind}-{row.id}.pdf"
+        path = (self.output / self.supplier_org / name).resolve()
+        row.pdf_path = store_letter(letter, path, render=self.render)
+        self.session.flush()
         return sent_letter(row, self.invoice.number, self.supplier_org)
 
-    def _facts(self, owed: Decimal) -> DunningFacts:
+    def _facts(self, owed: Decimal, *, pay_by: date) -> DunningFacts:
         customer = self.session.get(Customer, self.invoice.customer_id)
         installation = self._installation()
         assert customer is not None
@@ -412,6 +372,7 @@ class _Step:
             due_date=self.invoice.due_date,
             owed=owed,
             sent_on=self.on,
+            pay_by=pay_by,
         )
 
     def _installation(self) -> Installation:
@@ -420,9 +381,10 @@ class _Step:
         assert installation is not None
         return installation
 
-    def _is_business(self) -> bool:
+    def _is_consumer(self) -> bool:
+        """Only a private customer is a consumer; any other kind, known or not, is not."""
         customer = self.session.get(Customer, self.invoice.customer_id)
-        return customer is not None and customer.kind == CustomerKind.BUSINESS
+        return customer is not None and customer.kind == CustomerKind.PRIVATE
 
     def _open_case(self) -> DunningCase:
         case = DunningCase(
@@ -467,74 +429,7 @@ def letters_of(session: Session, case_id: int) -> list[DunningLetter]:
     return list(session.scalars(query))
 
 
-# --- disputes and receipts -----------------------------------------------------------------------
-
-
-def find_invoice(session: Session, number: str, *, supplier_org: str | None = None) -> Invoice:
-    """An invoice by number; numbers are per supplier, so two suppliers need ``supplier_org``."""
-    query = select(Invoice).where(Invoice.number == number)
-    if supplier_org is not None:
-        query = query.join(Party, Party.id == Invoice.supplier_id).where(
-            Party.org_number == supplier_org
-        )
-    found = list(session.scalars(query))
-    if not found:
-        raise UnknownInvoice(f"No invoice has the number {number!r}.")
-    if len(found) > 1:
-        raise AmbiguousInvoice(f"Several suppliers have an invoice {number!r}: give --supplier.")
-    return found[0]
-
-
-def dispute(session: Session, invoice: Invoice, *, reason: str, on: date) -> DunningCase:
-    """Hold the invoice's dunning: the customer says the invoice is wrong."""
-    if not reason.strip():
-        raise Invalid("A dispute needs a reason.")
-    case = case_of(session, invoice.id)
-    if case is None:
-        case = DunningCase(invoice_id=invoice.id, supplier_id=invoice.supplier_id)
-        session.add(case)
-    elif case.status == CaseStatus.PAID:
-        raise DunningClosed(f"Invoice {invoice.number} is paid; its dunning has stopped.")
-    _set_status(case, CaseStatus.DISPUTED, on)
-    case.dispute_reason = reason.strip()
-    session.flush()
-    return case
-
-
-def undispute(session: Session, invoice: Invoice, *, on: date) -> DunningCase:
-    """Withdraw the dispute: the next run takes the invoice on from where it was held."""
-    case = case_of(session, invoice.id)
-    if case is None or case.status != CaseStatus.DISPUTED:
-        raise NotDisputed(f"Invoice {invoice.number} is not disputed.")
-    _set_status(case, CaseStatus.OPEN, on)
-    session.flush()
-    return case
-
-
-def record_receipt(session: Session, invoice: Invoice, *, received_on: date) -> SentLetter:
-    """Record when the consumer is known to have received the notice; the three weeks (and the
-    earliest disconnection day) then run from that day instead of the assumed one."""
-    case = case_of(session, invoice.id)
-    notice = _letter(session, case, LetterKind.CONSUMER_NOTICE) if case else None
-    if case is None or notice is None:
-        raise NotFound(f"No non-payment notice has been sent for invoice {invoice.number}.")
-    if case.status == CaseStatus.PAID:
-        raise DunningClosed(f"Invoice {invoice.number} is paid; its dunning has stopped.")
-    if received_on < notice.sent_on:
-        raise Invalid("The notice cannot be received before it was sent.")
-    notice.received_on, notice.received_confirmed = received_on, True
-    notice.pay_by = notice_deadline(received_on)
-    session.flush()
-    supplier = session.get(Party, invoice.supplier_id)
-    assert supplier is not None
-    return sent_letter(notice, invoice.number, format_number(supplier.org_number))
-
-
-def _letter(session: Session, case: DunningCase, kind: LetterKind) -> DunningLetter | None:
-    return next((row for row in letters_of(session, case.id) if row.kind == kind), None)
-
-
-def _set_status(case: DunningCase, status: CaseStatus, on: date) -> None:
+def set_status(case: DunningCase, status: CaseStatus, on: date) -> None:
     case.status, case.status_on = status, on
 
 

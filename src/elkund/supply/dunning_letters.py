@@ -48,6 +48,14 @@ class SocialCommitteeMissing(AppError):
     status = 422
 
 
+class SocialCommitteesMalformed(AppError):
+    """A row of the socialnämnder file lacks a field: the invoices that need the file are
+    refused one by one (the run goes on), with the line to fix."""
+
+    code = "social_committees_malformed"
+    status = 422
+
+
 @dataclass(frozen=True, slots=True)
 class Address:
     street: str
@@ -73,6 +81,9 @@ class DunningFacts:
     due_date: date
     owed: Decimal  # what is still open on the invoice
     sent_on: date
+    # The last day the letter asks the customer to pay by: the reminder's own day, or for the
+    # notices the end of the three weeks from receipt (after it, disconnection may follow).
+    pay_by: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +91,6 @@ class ReminderCharges:
     fee: Decimal
     interest: Decimal
     annual_rate: Decimal  # percent: the reference rate + the margin
-    pay_by: date
 
 
 def reminder_letter(facts: DunningFacts, charges: ReminderCharges) -> Letter:
@@ -96,7 +106,7 @@ def reminder_letter(facts: DunningFacts, charges: ReminderCharges) -> Letter:
         paragraphs=(
             f"Vi har inte fått betalt för faktura {facts.invoice_number}, som förföll till "
             f"betalning {_day(facts.due_date)}. Betala beloppet nedan senast "
-            f"{_day(charges.pay_by)}. Har du redan betalat kan du bortse från påminnelsen.",
+            f"{_day(facts.pay_by)}. Har du redan betalat kan du bortse från påminnelsen.",
         ),
         fields=(
             LetterField("Obetalt belopp:", _sek(facts.owed)),
@@ -106,7 +116,7 @@ def reminder_letter(facts: DunningFacts, charges: ReminderCharges) -> Letter:
                 _sek(charges.interest),
             ),
             LetterField("Att betala:", _sek(total)),
-            LetterField("Betala senast:", _day(charges.pay_by)),
+            LetterField("Betala senast:", _day(facts.pay_by)),
             *_payment_fields(facts),
         ),
         closing=(
@@ -119,7 +129,8 @@ def reminder_letter(facts: DunningFacts, charges: ReminderCharges) -> Letter:
 
 
 def consumer_notice(facts: DunningFacts) -> Letter:
-    """Bilaga 1, word for word, followed by the facts the consumer needs to pay."""
+    """Bilaga 1, word for word, followed by the facts the consumer needs to pay: first of them
+    the last day to pay to prevent the disconnection (the prescribed text is never altered)."""
     return Letter(
         sender=_supplier_party(facts.supplier),
         recipient=_customer_party(facts),
@@ -129,7 +140,8 @@ def consumer_notice(facts: DunningFacts) -> Letter:
         paragraphs=BILAGA_1_PARAGRAPHS,
         fields=(
             LetterField("Skuld:", _sek(facts.owed)),
-            LetterField("Förfallodag:", _day(facts.due_date)),
+            LetterField("Betala senast för att förhindra avstängning:", _day(facts.pay_by)),
+            LetterField("Fakturans förfallodag:", _day(facts.due_date)),
             *_payment_fields(facts),
         ),
         closing=(
@@ -140,13 +152,16 @@ def consumer_notice(facts: DunningFacts) -> Letter:
 
 
 def social_notice(facts: DunningFacts, committee: LetterParty) -> Letter:
-    """Bilaga 2: exactly its four numbered fields, filled in."""
+    """Bilaga 2: exactly its four numbered fields, filled in. Field 3's "förfallodag" is the
+    last day the consumer can pay to prevent the disconnection, not the invoice's own (passed)
+    due date, which follows for reference."""
     supplier = facts.supplier
     values = (
         f"{supplier.name}, {_supplier_address(supplier).one_line()}, "
         f"telefon {supplier.customer_service_phone}",
         f"{facts.customer_name}, {facts.customer_address.one_line()}",
-        f"{_sek(facts.owed)}, förfallodag {_day(facts.due_date)} (faktura {facts.invoice_number})",
+        f"{_sek(facts.owed)}, senast {_day(facts.pay_by)} "
+        f"(faktura {facts.invoice_number}, förföll {_day(facts.due_date)})",
         f"Bankgiro {supplier.bankgiro}, OCR-nummer {facts.ocr}",
     )
     return Letter(
@@ -172,20 +187,35 @@ def committee_for(municipality_code: str, directory: Path | None = None) -> Lett
     return found
 
 
+COMMITTEE_COLUMNS = ("municipality_code", "name", "street", "postal_code", "city")
+
+
 @cache
 def social_committees(directory: Path | None = None) -> dict[str, LetterParty]:
-    """Municipality code → committee; ``#`` lines are comments. Default: the demo's file."""
+    """Municipality code → committee; ``#`` lines are comments. Default: the demo's file.
+    A row missing a field is ``SocialCommitteesMalformed`` with its line number."""
     if directory is None:
         text = files("elkund.supply").joinpath("data/socialnamnder.csv").read_text("utf-8")
     else:
         text = directory.read_text(encoding="utf-8")
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
-    return {
-        row["municipality_code"]: LetterParty(
-            row["name"], Address(row["street"], row["postal_code"], row["city"]).lines()
-        )
-        for row in rows
-    }
+    lines = [
+        (number, next(csv.reader([line])))
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.startswith("#")
+    ]
+    header = lines[0][1] if lines else []
+    committees = {}
+    for number, cells in lines[1:]:
+        row = dict(zip(header, (cell.strip() for cell in cells), strict=False))
+        values = [row.get(column, "") for column in COMMITTEE_COLUMNS]
+        if len(cells) != len(header) or not all(values):
+            raise SocialCommitteesMalformed(
+                f"Line {number} of the socialnämnder file must give each of "
+                f"{', '.join(COMMITTEE_COLUMNS)}, and nothing more."
+            )
+        code, name, street, postal, city = values
+        committees[code] = LetterParty(name, Address(street, postal, city).lines())
+    return committees
 
 
 def postal_code(code: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -46,13 +47,15 @@ def ore_with_vat(ore_per_kwh: Decimal) -> str:
     return f"{format_decimal(with_vat, 'sv', decimals=2)}\u00a0öre/kWh"
 
 
-def store_letter(letter: Letter, path: Path) -> str:
+def store_letter(
+    letter: Letter, path: Path, *, render: Callable[[Letter], bytes] = letter_pdf
+) -> str:
     """Render ``letter`` as PDF to ``path``, replacing a file only whole; the path as stored."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(letter_pdf(letter))
+            file.write(render(letter))
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from elkund.core.db import Base, TimestampedMixin
@@ -38,7 +38,16 @@ class Payment(TimestampedMixin, Base):
     __table_args__ = (
         Index(None, "invoice_id"),
         Index(None, "supplier_id", "paid_on"),
-        Index(None, "supplier_id", "bank_serial"),
+        # One payment per Bankgirot serial number and supplier: a payment is never booked twice
+        # (payments entered by hand have no serial).
+        Index(
+            None,
+            "supplier_id",
+            "bank_serial",
+            unique=True,
+            sqlite_where=text("bank_serial IS NOT NULL"),
+            postgresql_where=text("bank_serial IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,5 +61,5 @@ class Payment(TimestampedMixin, Base):
     file_line: Mapped[int | None]  # where in the file, for questions about it
     matched_by: Mapped[str | None] = mapped_column(String(16))  # ocr | manual
     # Bankgirot's serial number of the payment (BgMax TK20 positions 58-69): the same payment in
-    # a second, differently worded file is recognised by it.
+    # a second, differently worded file is recognised by it. NULL when the file gave none (zeros).
     bank_serial: Mapped[str | None] = mapped_column(String(12))

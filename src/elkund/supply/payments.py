@@ -67,6 +67,9 @@ class Flag(StrEnum):
     NO_INVOICE = "no_invoice"  # the reference is no OCR number of the supplier's
 
 
+_FOR_A_PERSON = frozenset({Outcome.UNMATCHED, Outcome.OVERPAID})  # match it; refund the excess
+
+
 @dataclass(frozen=True, slots=True)
 class BookedPayment:
     """One payment as booked, and what it did to its invoice."""
@@ -114,7 +117,8 @@ class ImportReport:
 
     @property
     def needs_attention(self) -> bool:
-        return any(p.outcome is Outcome.UNMATCHED or p.flags for p in self.payments)
+        """A person must act: match a payment, refund what was paid too much, or see a flag."""
+        return any(p.outcome in _FOR_A_PERSON or p.flags for p in self.payments)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -151,9 +155,15 @@ def import_bgmax(session: Session, *, data: bytes, filename: str) -> ImportRepor
         winner = session.scalars(select(PaymentFile).where(PaymentFile.sha256 == digest)).one()
         return ImportReport(file_id=winner.id, sha256=digest, already_imported=True)
     report = ImportReport(file_id=stored.id, sha256=digest)
-    for deposit, supplier_id in zip(parsed.deposits, suppliers, strict=True):
-        for parsed_payment in deposit.payments:
-            report.payments.append(_book(session, stored, supplier_id, parsed_payment))
+    try:
+        with session.begin_nested():
+            for deposit, supplier_id in zip(parsed.deposits, suppliers, strict=True):
+                for parsed_payment in deposit.payments:
+                    report.payments.append(_book(session, stored, supplier_id, parsed_payment))
+    except IntegrityError:  # another copy of a payment, booked at the same moment elsewhere
+        raise PaymentAlreadyBooked(
+            "A payment of the file was booked by another import meanwhile; nothing is booked."
+        ) from None
     return report
 
 
@@ -227,7 +237,7 @@ def _book(
         file_id=stored.id,
         file_line=parsed.line,
         matched_by="ocr" if invoice else None,
-        bank_serial=parsed.bank_serial or None,
+        bank_serial=parsed.bank_serial if parsed.bank_serial.strip("0") else None,
     )
     session.add(payment)
     session.flush()

@@ -9,7 +9,9 @@ and ``SHA256SUMS`` (``sha256sum -c`` checks the files and the manifest).
 Each file is written to a temporary name and renamed, ``SHA256SUMS`` last: a directory that has
 it is complete. A directory that exists and holds anything is refused, so an export never mixes
 with another. Customers appear by their internal id, never by personnummer (EU-5): the supplier
-resolves an id when the regulator asks about one customer.
+resolves an id when the regulator asks about one customer. A payment's reference is what the payer
+typed, so it is given only when it is an OCR number elkund could have issued and could not be a
+personnummer; any other is left blank.
 
 The period is local dates, ``first`` to ``last`` inclusive: a contract belongs to it when its
 supply overlaps it (refused ones by their intended start), a notice by the local day it was
@@ -22,6 +24,7 @@ import csv
 import hashlib
 import io
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -35,11 +38,12 @@ from sqlalchemy.orm import Session
 
 from elkund.core.errors import AppError, Invalid
 from elkund.core.localtime import local_midnight
-from elkund.customers.identity import format_number
+from elkund.customers.identity import InvalidIdentityNumber, format_number, parse_person_number
 from elkund.grid.models import Installation
 from elkund.parties.models import Party
 from elkund.supply.billing_models import Invoice
 from elkund.supply.models import Contract, Product, SupplyNotice
+from elkund.supply.ocr import is_valid_ocr
 from elkund.supply.payment_models import Payment
 from elkund.supply.regulator_models import ExportKind, RegulatorExport
 
@@ -48,6 +52,9 @@ MANIFEST = "manifest.json"
 CHECKSUMS = "SHA256SUMS"
 FORMAT_VERSION = 1
 _ORE = Decimal("0.01")
+# A spreadsheet takes a cell starting with one of these as a formula (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
 class OutputNotEmpty(AppError):
@@ -148,7 +155,8 @@ def write_atomic(path: Path, data: bytes) -> str:
 
 
 def to_csv(fields: Sequence[str], rows: Sequence[Mapping[str, object]]) -> bytes:
-    """A CSV file: a header row, then each row's fields in order; None empty, booleans words."""
+    """A CSV file: a header row, then each row's fields in order; None empty, booleans words,
+    and text a spreadsheet would run as a formula quoted (``cell``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(fields)
@@ -164,7 +172,18 @@ def cell(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return str(value)
+    if isinstance(value, str):
+        return defuse(value)
+    return str(value)  # Decimal, int: a number, also when negative
+
+
+def defuse(text: str) -> str:
+    """Text a spreadsheet would take for a formula (``=HYPERLINK(…)``, ``+…``, ``@…``) gets a
+    leading ``'``, so it is shown as text; a plain number written as text (``-12.5000``, as the
+    price report keeps its prices) stays a number."""
+    if text.startswith(_FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return f"'{text}"
+    return text
 
 
 def _prepare(output: Path) -> None:
@@ -338,12 +357,29 @@ def _payments(session: Session, supplier_id: int, first: date, last: date) -> li
             "invoice_number": number,
             "amount_sek": _money(p.amount),
             "paid_on": p.paid_on,
-            "reference": p.reference,
+            "reference": ocr_reference(p.reference),
             "matched_by": p.matched_by,
             "recorded_at": _utc(p.created_at),
         }
         for p, number in session.execute(query)
     ]
+
+
+def ocr_reference(reference: str) -> str | None:
+    """The payer's reference when it is an OCR number (elkund's: length and check digit) that
+    is no personnummer; None for free text, which may hold a personnummer or a name."""
+    compact = "".join(reference.split())
+    if not is_valid_ocr(compact) or _could_be_person_number(compact):
+        return None
+    return compact
+
+
+def _could_be_person_number(digits: str) -> bool:
+    try:
+        parse_person_number(digits)
+    except InvalidIdentityNumber:
+        return False
+    return True
 
 
 def _numbers(session: Session, ids: Sequence[int]) -> dict[int, str]:
