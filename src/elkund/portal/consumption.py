@@ -13,6 +13,8 @@ again with a Swedish (or English) message and status 422.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Final
@@ -29,17 +31,24 @@ from elkund.customers.models import Customer
 from elkund.grid import service as grid
 from elkund.grid.errors import UnknownInstallation
 from elkund.grid.models import Installation
-from elkund.metering.domain import Resolution, bucket_start
+from elkund.metering.domain import AggregateQuality, Bucket, Resolution, bucket_start
 from elkund.metering.reading import Series, read_series, read_values
 from elkund.metering.repository import days_version
 from elkund.portal.auth import ActingCustomer
 from elkund.portal.auth.pages import finish_page, templates, words
 from elkund.portal.components import downloads
-from elkund.portal.components.chart import consumption_chart, data_table, total_row
+from elkund.portal.components.chart import consumption_chart, data_table, table_body, total_row
 from elkund.portal.components.fragments import FragmentCache
-from elkund.portal.components.i18n import LANG_PARAM, Lang, language_of, translate
+from elkund.portal.components.i18n import LANG_PARAM, LANGUAGES, Lang, language_of, translate
 
-router = APIRouter(prefix="/mina-sidor", include_in_schema=False)
+
+@asynccontextmanager
+async def _warm_up_on_start(_app: object) -> AsyncIterator[None]:
+    warm_up()  # see below
+    yield
+
+
+router = APIRouter(prefix="/mina-sidor", include_in_schema=False, lifespan=_warm_up_on_start)
 
 PAGE_RESOLUTIONS: Final = (
     Resolution.PT15M,
@@ -218,15 +227,40 @@ def _results(
         previous = _series(
             session, installation, metered, choice.resolution, *a_year_earlier(choice), since
         )
-        data = {
-            "chart": consumption_chart(series, previous=previous, lang=lang),
-            "rows": data_table(series, previous, lang),
-            "total": total_row(series, previous, lang),
-        }
-        fragment = templates.get_template("consumption/_results.html")
-        return Markup(fragment.render(data | {"lang": lang, "t": words(lang)}))  # noqa: S704
+        return render_results(series, previous, lang)
 
     return RESULTS.get_or_render(key, render)
+
+
+def render_results(series: Series, previous: Series, lang: Lang) -> Markup:
+    """The chart and the table of ``series`` beside ``previous``, the same period a year earlier."""
+    data = {
+        "chart": consumption_chart(series, previous=previous, lang=lang),
+        "body": table_body(data_table(series, previous, lang), lang),
+        "total": total_row(series, previous, lang),
+    }
+    fragment = templates.get_template("consumption/_results.html")
+    return Markup(fragment.render(data | {"lang": lang, "t": words(lang)}))  # noqa: S704
+
+
+def warm_up() -> None:
+    """Compile the page's templates and load the locale data its formatting needs, in each server
+    process before its first request.
+
+    Otherwise the first views after a start, which tend to arrive together, each pay for it (Jinja
+    compiles a template in every thread that asks before it is cached). Made of a sample series,
+    so no customer's data is read or cached.
+    """
+    days = [date(2001, 1, 1) + timedelta(days=n) for n in range(len(AggregateQuality) + 1)]
+    buckets = [
+        Bucket(_local(local_midnight(day)), _local(local_midnight(stop)), 1000, quality)
+        for day, stop, quality in zip(days, days[1:], AggregateQuality, strict=False)
+    ]
+    sample = Series(Resolution.P1D, buckets[0].start, buckets[-1].end, buckets)
+    for lang in LANGUAGES:
+        render_results(sample, sample, lang)
+    for name in ("base.html", "consumption/page.html", "consumption/download.html"):
+        templates.get_template(name)
 
 
 @router.get("/anlaggning/{gsrn}/ladda-ner", response_class=HTMLResponse)

@@ -16,10 +16,9 @@ from typing import Any, Final
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
-from babel.dates import format_interval
+from babel.dates import format_interval, get_date_format, get_month_names
 from babel.numbers import (
     format_currency,
-    format_decimal,
     get_decimal_symbol,
     get_group_symbol,
 )
@@ -66,8 +65,19 @@ def _number_symbols(lang: Lang) -> tuple[str, str]:
 
 
 def format_kwh(wh: int, lang: Lang, *, unit: bool = True) -> str:
-    """``1234567`` Wh → ``1 234,567 kWh`` (sv) or ``1,234.567 kWh`` (en); no-break spaces."""
-    number = format_number(kwh_of(wh), lang, decimals=3)
+    """``1234567`` Wh → ``1 234,567 kWh`` (sv) or ``1,234.567 kWh`` (en); no-break spaces.
+
+    The same text as ``format_number(kwh_of(wh), lang, decimals=3)`` (a test holds them equal),
+    in integer arithmetic: a year's Förbrukning page formats some two thousand of them.
+    """
+    if isinstance(wh, int):
+        group, point = _number_symbols(lang)
+        whole, fraction = divmod(abs(wh), 1000)
+        number = f"{whole:,}".replace(",", group) + f"{point}{fraction:03d}"
+        if wh < 0:
+            number = "-" + number
+    else:  # a template may hand over a Decimal number of Wh
+        number = format_number(kwh_of(wh), lang, decimals=3)
     return f"{number}{NBSP}kWh" if unit else number
 
 
@@ -79,11 +89,10 @@ def format_sek(amount: Decimal, lang: Lang) -> str:
 
 def format_change(percent: Decimal, lang: Lang) -> str:
     """A signed percentage with one decimal: ``+12,3 %`` (sv) or ``-4.0%`` (en)."""
-    number = format_decimal(
-        percent.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP),
-        format="+#,##0.0;-#,##0.0",
-        locale=LOCALES[lang],
-    )
+    rounded = percent.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    # Babel's ``+#,##0.0;-#,##0.0`` (a test holds them equal), without asking Babel each time.
+    sign = "-" if rounded.is_signed() else "+"  # Babel keeps the minus of -0.04 → -0,0
+    number = sign + format_number(abs(rounded), lang, decimals=1)
     return f"{number}{NBSP}%" if lang == "sv" else f"{number}%"
 
 
@@ -158,7 +167,7 @@ def format_period(start: datetime, end: datetime, resolution: Resolution, lang: 
         return format_date_range(first, stop, lang)
     locale = LOCALES[lang]
     if resolution is Resolution.P1D:
-        return babel_format_date(first, format="long", locale=locale)
+        return _long_date(first, lang)
     if resolution is Resolution.P1W:
         year, week, _ = first.isocalendar()
         return f"{translate('week_label', lang)} {week} {year}"
@@ -167,12 +176,32 @@ def format_period(start: datetime, end: datetime, resolution: Resolution, lang: 
     return str(first.year)
 
 
+def _long_date(day: date, lang: Lang) -> str:
+    """Babel's ``long`` date (``5 december 2025``; a test holds them equal), from its month names:
+    a year by day asks for hundreds of dates, each some tens of µs in Babel."""
+    if _LONG_DATE_PATTERNS[lang] != "d MMMM y":  # some other locale data: ask Babel
+        return babel_format_date(day, format="long", locale=LOCALES[lang])
+    return f"{day.day} {_month_names(lang)[day.month]} {day.year}"
+
+
+_LONG_DATE_PATTERNS: Final[dict[Lang, str]] = {
+    lang: get_date_format("long", locale=locale).pattern for lang, locale in LOCALES.items()
+}
+
+
+@cache
+def _month_names(lang: Lang) -> dict[int, str]:
+    return dict(get_month_names("wide", context="format", locale=LOCALES[lang]).items())
+
+
 def format_date_range(first: date, end: date, lang: Lang) -> str:
     """Local dates ``[first, end)`` as ``26–30 mars 2025``; one date when the range is one day."""
     last = end - timedelta(days=1)
     if last <= first:
         return babel_format_date(first, format="d MMM y", locale=LOCALES[lang])
-    return format_interval(first, last, "yMMMd", locale=LOCALES[lang])
+    # Newer CLDR data puts thin spaces around the en dash in English only; keep both alike.
+    text = format_interval(first, last, "yMMMd", locale=LOCALES[lang])
+    return text.replace("\N{THIN SPACE}–\N{THIN SPACE}", "–")
 
 
 @lru_cache(maxsize=65_536)

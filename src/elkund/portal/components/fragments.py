@@ -37,5 +37,9 @@ class FragmentCache:
                 self._entries.popitem(last=False)
         return fragment
 
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
     def __len__(self) -> int:
         return len(self._entries)
