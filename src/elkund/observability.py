@@ -90,3 +90,6 @@ def configure_logging(*, json: bool = False, level: int = logging.INFO) -> None:
     for handler in logging.getLogger().handlers:
         if not any(isinstance(f, _MaskingFilter) for f in handler.filters):
             handler.addFilter(_MaskingFilter())
+    # WeasyPrint and fontTools report every layout step at INFO: thousands of lines a billing run.
+    for chatty in ("weasyprint", "weasyprint.progress", "fontTools"):
+        logging.getLogger(chatty).setLevel(max(level, logging.WARNING))

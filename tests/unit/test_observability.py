@@ -56,3 +56,12 @@ def test_standard_library_records_are_masked(caplog: pytest.LogCaptureFixture) -
     logging.getLogger("uvicorn.access").warning("GET /kund/%s", "189001019802")
     assert caplog.messages == ["GET /kund/18900101-****"]
     structlog.reset_defaults()
+
+
+def test_pdf_layout_steps_stay_out_of_the_log() -> None:
+    """WeasyPrint logs each layout step at INFO; a billing run would print thousands of lines."""
+    configure_logging()
+    assert not logging.getLogger("weasyprint.progress").isEnabledFor(logging.INFO)
+    assert logging.getLogger("weasyprint").isEnabledFor(logging.WARNING)
+    assert logging.getLogger("elkund").isEnabledFor(logging.INFO)
+    structlog.reset_defaults()
