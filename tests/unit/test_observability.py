@@ -63,5 +63,5 @@ def test_pdf_layout_steps_stay_out_of_the_log() -> None:
     configure_logging()
     assert not logging.getLogger("weasyprint.progress").isEnabledFor(logging.INFO)
     assert logging.getLogger("weasyprint").isEnabledFor(logging.WARNING)
-    assert logging.getLogger("elkund").isEnabledFor(logging.INFO)
+    assert logging.getLogger("weasyprint.progress").level == logging.WARNING
     structlog.reset_defaults()
