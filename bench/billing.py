@@ -3,9 +3,11 @@
 ``INSTALLATIONS`` installations in SE3, each with November 2025 in quarter-hours and its own
 customer, under one supplier; every other contract is a fixed price, the rest dynamic (quarter-hour
 spot prices). The app side is ``run_billing`` with ``render="queue"``: due contracts, one
-transaction per chunk of contracts (``billing.CHUNK``) with the gate's read and share-log entry per
-installation, rating, the invoice documents, the gap-free numbers, the stored invoices and their
-render jobs. The baseline is ONE ``GROUP BY`` over
+transaction per chunk of contracts (``billing.CHUNK``) with the gate's supplier checks and
+share-log entry per installation, one ``GROUP BY`` of the values' counts, bounds, quality and grid
+checks (SUP-7), Σ Wh, Σ Wh × price and Σ version (the correction digest), the daily rollups for the
+chart (SUP-10), rating, the invoice documents, the gap-free numbers, the stored invoices and their
+render jobs (ADR 0018). The baseline is ONE ``GROUP BY`` over
 ``meter_values`` joined to the zone's prices: Σ Wh and Σ Wh × öre/kWh per installation, what the
 invoices' energy rests on. Before timing, both must give the same kWh and the same dynamic energy
 amounts. PDF rendering (the queued jobs) is timed on its own and printed as a note.
@@ -253,8 +255,10 @@ def _render(db: Database) -> tuple[int, float]:
 def run(db: Database) -> None:
     org, dynamic = load(db)
     name = f"billing_{db.name}"
-    note(f"{name}: app = run_billing(render='queue'): gate read + share log, rating, document,")
-    note(f"{name}: number, invoice and render job, one transaction per chunk of contracts;")
+    note(f"{name}: app = run_billing(render='queue'): gate checks + share log, sums and checks")
+    note(
+        f"{name}: in SQL, rating, document, number, invoice and render job, a transaction a chunk;"
+    )
     note(f"{name}: baseline = one GROUP BY of Σ Wh and Σ Wh × spot price per installation")
     with TemporaryDirectory(prefix="elkund_bench_invoices_") as folder:
         app = _app_run(db, org, Path(folder))

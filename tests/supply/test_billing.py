@@ -3,30 +3,32 @@ re-runs, corrections credited and re-invoiced, SUP-7 refusals, files written (SU
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import orjson
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from elkund.access import supplier_reads
 from elkund.access.models import ShareLogEntry
 from elkund.core.db import session_scope
 from elkund.core.localtime import local_midnight, to_epoch
+from elkund.core.types import UtcTimestamp
+from elkund.metering.billing_reads import PriceSlot, Window, WindowSums, window_sums
 from elkund.metering.domain import Resolution
 from elkund.metering.formats import FileFormat
+from elkund.metering.repository import fetch_values
 from elkund.metering.service import ingest_file
 from elkund.supply import billing, billing_batch, price_store
 from elkund.supply.billing import RunResult, bill_contract, due_contracts, run_billing
 from elkund.supply.billing_models import Invoice
 from elkund.supply.contracts import start_contract
-from elkund.supply.models import Contract, ProductKind
+from elkund.supply.models import Contract, Product, ProductKind
 from elkund.supply.stored import document_of
 from tests.factories import (
     make_customer,
@@ -265,6 +267,18 @@ def _issued(committed: sessionmaker[Session]) -> tuple[dict[int, Any], list[Any]
         return invoices, log
 
 
+def _left_to_bill_contract(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The contracts a run leaves to ``bill_contract``, which then bills nothing."""
+    left: list[int] = []
+
+    def record(_: Session, contract_id: int, **__: object) -> set[int]:
+        left.append(contract_id)
+        return set()
+
+    monkeypatch.setattr(billing, "bill_contract", record)
+    return left
+
+
 def _run(committed: sessionmaker[Session], org: str, tmp_path: Path) -> RunResult:
     return run_billing(
         committed, month=MARCH, supplier_org=org, now=RUN_AT, output=tmp_path, render="queue"
@@ -277,8 +291,7 @@ def test_a_set_based_run_issues_what_billing_one_contract_at_a_time_issues(
     """The chunked run and ``bill_contract`` give the same documents, digests and share-log
     entries (one per installation read, EU-3) for fixed, dynamic and variable prices."""
     org = _mixed_world(committed)
-    one_by_one: list[int] = []
-    monkeypatch.setattr(billing, "bill_contract", lambda _, c, **__: one_by_one.append(c))
+    one_by_one = _left_to_bill_contract(monkeypatch)
     result = _run(committed, org, tmp_path)
     assert (result.refused, one_by_one) == ([], [])  # every contract billed in the chunk
     assert sorted(i.number for i in result.invoices) == [f"{n:08d}" for n in range(1, 7)]
@@ -332,27 +345,242 @@ def test_a_run_that_crashes_mid_way_loses_nothing_and_issues_nothing_twice(
     assert len(log) == 2 + 6  # the repeated run read every installation again
 
 
-def test_the_set_based_digest_is_the_digest_of_one_contract_at_a_time() -> None:
-    """Re-runs compare digests with invoices issued either way, so both hash the same text."""
-    starts = [1_740_783_600 + 900 * n for n in range(6)]
-    wh = [0, 7, 10, 99_999, 1_000_000, 5]
-    quality = [0, 1, 0, 1, 0, 0]
-    rows = np.array(
-        [(1, s, 15, w, q) for s, w, q in zip(starts, wh, quality, strict=True)], np.int64
+# --- the digest from SQL sums and the checks of the fast path (ADR 0018, v2) --------------------
+
+
+def _invoice_digests(committed: sessionmaker[Session]) -> list[tuple[str, str, str]]:
+    with session_scope(committed) as session:
+        return [
+            (i.number, i.kind, i.basis_digest)
+            for i in session.scalars(select(Invoice).order_by(Invoice.sequence))
+        ]
+
+
+def _first_format(committed: sessionmaker[Session], world: World) -> str:
+    """The digest ``bill_contract`` gave March's values before v2: a hash of every value."""
+    with session_scope(committed) as session:
+        contract = session.get(Contract, world.contract_id)
+        assert contract is not None
+        rows = fetch_values(
+            session,
+            installation_id=contract.installation_id,
+            start=local_midnight(MARCH),
+            end=local_midnight(APRIL),
+        )
+    return billing._digest(
+        [billing._Reading(datetime.fromtimestamp(s, UTC), "PT15M", w, q) for s, _, w, q in rows]
     )
-    readings = [
-        billing._Reading(datetime.fromtimestamp(s, UTC), "PT15M", w, q)
-        for s, w, q in zip(starts, wh, quality, strict=True)
+
+
+def test_an_unchanged_rerun_issues_nothing_under_the_v2_digest(
+    committed: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chunk compares a v2 digest itself: nothing is issued, nothing left to bill_contract."""
+    world = seed(committed)
+    _run(committed, world.supplier_org, tmp_path)
+    ((number, _, digest),) = _invoice_digests(committed)
+    assert digest.startswith("v2:")
+    assert len(digest) == 64
+    one_by_one = _left_to_bill_contract(monkeypatch)
+    rerun = _run(committed, world.supplier_org, tmp_path)
+    assert [(i.number, i.created) for i in rerun.invoices] == [(number, False)]
+    assert (one_by_one, _invoice_digests(committed)) == ([], [(number, "invoice", digest)])
+
+
+def test_a_corrected_value_is_credited_and_invoiced_again_under_the_v2_digest(
+    committed: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """One quarter-hour corrected (same day, one value): the v2 digest changes, so the run
+    credits the invoice and issues a new one, which carries the new v2 digest."""
+    world = seed(committed)
+    _run(committed, world.supplier_org, tmp_path)
+    with session_scope(committed, write=True) as session:
+        one = csv_file(
+            [(world.gsrn, iso(local_midnight(date(2025, 3, 10))), "PT15M", 251, "measured")]
+        )
+        assert ingest_file(session, data=one, file_format=FileFormat.CSV).rejected == []
+    _run(committed, world.supplier_org, tmp_path)
+    (_, _, old), (_, note_kind, note), (_, _, new) = _invoice_digests(committed)
+    assert note_kind == "credit_note"
+    assert note == old
+    assert new.startswith("v2:")
+    assert new != old
+    rerun = _run(committed, world.supplier_org, tmp_path)
+    assert [i.created for i in rerun.invoices] == [False, False, False]
+
+
+def test_an_invoice_with_the_first_digest_format_is_compared_the_first_way(
+    committed: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """Invoices issued before v2 carry a hash of every value: unchanged values issue nothing;
+    corrected ones are credited and invoiced again, the new invoice with a v2 digest."""
+    world = seed(committed)
+    _run(committed, world.supplier_org, tmp_path)
+    first_format = _first_format(committed, world)
+    with session_scope(committed, write=True) as session:
+        session.execute(text("UPDATE invoices SET basis_digest = :d"), {"d": first_format})
+    rerun = _run(committed, world.supplier_org, tmp_path)
+    assert [(i.number, i.created) for i in rerun.invoices] == [("00000001", False)]
+    with session_scope(committed, write=True) as session:
+        data = day_file(world.gsrn, date(2025, 3, 10), date(2025, 3, 11), wh=500)
+        assert ingest_file(session, data=data, file_format=FileFormat.CSV).rejected == []
+    _run(committed, world.supplier_org, tmp_path)
+    digests = _invoice_digests(committed)
+    assert [(n, k) for n, k, _ in digests] == [
+        ("00000001", "invoice"),
+        ("00000002", "credit_note"),
+        ("00000003", "invoice"),
     ]
-    assert billing_batch._digest(rows) == billing._digest(readings)
-    assert billing_batch._digest(rows[:0]) == billing._digest([])
+    assert digests[1][2] == first_format
+    assert digests[2][2].startswith("v2:")
 
 
-def test_values_aggregated_out_of_order_are_given_in_start_order() -> None:
-    """PostgreSQL's aggregate keeps no order; the gate sorts each installation's values."""
-    packed = np.array(
-        [(s * 1024 + 15 * 8 + 1, w) for s, w in [(1800, 3), (0, 1), (900, 2)]],
-        supplier_reads._PG_PACKED,
+def test_sup_7_a_period_with_a_missing_interval_is_left_to_bill_contract(
+    committed: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SQL count falls one short of March's 2972 quarter-hours: the chunk issues nothing and
+    leaves the contract to bill_contract, which judges it value by value."""
+    world = seed(committed)
+    with session_scope(committed, write=True) as session:
+        session.execute(
+            text("DELETE FROM meter_values WHERE start = :at").bindparams(
+                bindparam("at", type_=UtcTimestamp())
+            ),
+            {"at": local_midnight(date(2025, 3, 12))},
+        )
+    one_by_one = _left_to_bill_contract(monkeypatch)
+    result = _run(committed, world.supplier_org, tmp_path)
+    assert (result.invoices, one_by_one) == ([], [world.contract_id])
+    with session_scope(committed) as session:
+        assert session.scalars(select(ShareLogEntry)).all() == []  # bill_contract logs its read
+
+
+def test_sup_7_an_estimated_or_missing_value_is_judged_by_quality(
+    committed: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A value flagged missing leaves the contract; an estimated one is billed in the chunk,
+    not as based on actual readings."""
+    world = seed(committed)
+    with session_scope(committed, write=True) as session:
+        data = day_file(world.gsrn, date(2025, 3, 5), date(2025, 3, 6), quality="estimated")
+        assert ingest_file(session, data=data, file_format=FileFormat.CSV).rejected == []
+    one_by_one = _left_to_bill_contract(monkeypatch)
+    _run(committed, world.supplier_org, tmp_path)
+    with session_scope(committed) as session:
+        (invoice,) = session.scalars(select(Invoice)).all()
+        assert (document_of(invoice).based_on_actual, one_by_one) == (False, [])
+    with session_scope(committed, write=True) as session:
+        session.execute(text("DELETE FROM jobs"))
+        session.execute(text("DELETE FROM invoices"))
+        data = day_file(world.gsrn, date(2025, 3, 6), date(2025, 3, 7), quality="missing")
+        assert ingest_file(session, data=data, file_format=FileFormat.CSV).rejected == []
+    result = _run(committed, world.supplier_org, tmp_path)
+    assert (result.invoices, one_by_one) == ([], [world.contract_id])
+
+
+@pytest.mark.parametrize(
+    ("day", "quarters"), [(date(2025, 3, 30), 92), (date(2025, 10, 26), 100), (MARCH, 96)]
+)
+def test_sup_7_a_day_tiles_with_the_quarter_hours_of_its_length(day: date, quarters: int) -> None:
+    """DST: a 23-hour day has 92 quarter-hours (23 hours), a 25-hour day 100 (25 hours)."""
+    lo, hi = to_epoch(local_midnight(day)), to_epoch(local_midnight(day + timedelta(days=1)))
+
+    def sums(count: int, minutes: int) -> WindowSums:
+        step = minutes * 60
+        return WindowSums(count, lo, lo + (count - 1) * step, 0, count, 0, 0, 0, 0, 0)
+
+    # the daily rollup of a complete day covers as many minutes (the invoice's chart, SUP-10)
+    assert billing_batch._local_days(day, day + timedelta(days=1)) == ((day, quarters * 15),)
+    for minutes, count in ((15, quarters), (60, quarters // 4)):
+        window = Window(0, 1, lo, hi, minutes, -1)
+        assert billing_batch._tiles(window, sums(count, minutes))
+        assert not billing_batch._tiles(window, sums(count - 1, minutes))
+        assert not billing_batch._tiles(window, dataclasses.replace(sums(count, minutes), odd=1))
+
+
+def test_a_spot_priced_contract_missing_a_price_is_left_to_bill_contract(
+    committed: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One quarter-hour without a price: the SQL sums count its Wh as unpriced, so the dynamic
+    and variable contracts go to bill_contract (which refuses them with its own message); the
+    fixed ones are billed in the chunk."""
+    org = _mixed_world(committed)
+    with session_scope(committed, write=True) as session:
+        session.execute(
+            text("DELETE FROM day_ahead_prices WHERE start = :at").bindparams(
+                bindparam("at", type_=UtcTimestamp())
+            ),
+            {"at": local_midnight(date(2025, 3, 20)) + timedelta(hours=9)},
+        )
+        kinds = {
+            i: kind for i, kind in session.execute(select(Contract.id, Product.kind).join(Product))
+        }
+    one_by_one = _left_to_bill_contract(monkeypatch)
+    result = _run(committed, org, tmp_path)
+    assert sorted(kinds[c] for c in one_by_one) == sorted(
+        k for k in kinds.values() if k != ProductKind.FIXED
     )
-    rows = supplier_reads._unpacked(7, packed)
-    assert rows.tolist() == [[7, 0, 15, 1, 1], [7, 900, 15, 2, 1], [7, 1800, 15, 3, 1]]
+    assert len(result.invoices) == 2
+
+
+def test_a_quarterly_period_is_billed_in_the_chunk_as_bill_contract_bills_it(
+    committed: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SUP-7: a quarter of a remote-read meter is three monthly windows in one SQL query; the
+    document, digest and share-log entry (value count) are ``bill_contract``'s."""
+    world = seed(committed)
+    with session_scope(committed, write=True) as session:
+        data = day_file(world.gsrn, date(2025, 1, 1), MARCH, wh=300)
+        assert ingest_file(session, data=data, file_format=FileFormat.CSV).rejected == []
+        contract = session.get(Contract, world.contract_id)
+        assert contract is not None
+        contract.billing_interval_months = 3
+        contract.start_date = date(2025, 1, 1)
+        session.execute(
+            text("UPDATE supply_periods SET start_date = :d WHERE supplier_id = :s"),
+            {"d": date(2025, 1, 1), "s": contract.supplier_id},
+        )
+    left = _left_to_bill_contract(monkeypatch)
+    _run(committed, world.supplier_org, tmp_path)
+    batch = _issued(committed)
+    assert left == []
+    (document, _, _, wh) = batch[0][world.contract_id]
+    assert wh == (31 + 28) * 96 * 300 + QUARTERS_IN_MARCH_2025 * 250
+    assert [(line["kind"], line["quantity"]) for line in document["lines"]] == [
+        ("energy", "2442.200"),
+        ("certificates", "2442.200"),
+        ("monthly_fee", "3"),  # one fee for each month of the quarter
+    ]
+    monkeypatch.undo()
+    with session_scope(committed, write=True) as session:
+        for table in ("jobs", "invoices", "invoice_series", "share_log"):
+            session.execute(text(f"DELETE FROM {table}"))
+        bill_contract(
+            session, world.contract_id, month=MARCH, now=RUN_AT, output=tmp_path, render="queue"
+        )
+    assert _issued(committed) == batch
+
+
+def test_sums_beyond_int64_are_exact_or_left_to_rate(session: Session) -> None:
+    """Σ Wh × price of extreme values: PostgreSQL sums into numeric, exactly; SQLite refuses the
+    sum, and the window sums come back empty, so every contract goes to ``rate``'s Decimals."""
+    home = make_installation(session)
+    lo = to_epoch(local_midnight(MARCH))
+    wh, price = 2**31 - 1, 2**31 - 1 + (5 << 31)
+    session.execute(
+        text(
+            "INSERT INTO meter_values (installation_id, start, resolution, wh, quality, version)"
+            " VALUES (:i, :at, 15, :wh, 0, 1)"
+        ).bindparams(bindparam("at", type_=UtcTimestamp())),
+        [
+            {"i": home.id, "at": local_midnight(MARCH) + timedelta(minutes=15 * n), "wh": wh}
+            for n in range(4)
+        ],
+    )
+    window = Window(0, home.id, lo, lo + 3600, 15, 0)
+    slots = [PriceSlot(0, 15, lo + 900 * n, price) for n in range(4)]
+    sums = window_sums(session, [window], slots)
+    if session.bind is not None and session.bind.dialect.name == "sqlite":
+        assert sums == {}
+    else:
+        assert (sums[0].count, sums[0].cost) == (4, 4 * wh * price)

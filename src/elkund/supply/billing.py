@@ -3,8 +3,9 @@
 For each contract whose billing interval ends in the month, the run reads the period's meter
 values through the access gate (basis ``supplier``, logged like any share), rates them, and
 issues an invoice with the supplier's next gap-free number. Re-running a month issues nothing
-new; if values were corrected after invoicing (their digest differs), the old invoice is
-credited and a corrected one issued. Each contract is one transaction, so a failure leaves the
+new; if values were corrected after invoicing (their digest differs: ``basis_digest``, from SQL
+sums, or the first format's hash of every value for invoices issued before it), the old invoice
+is credited and a corrected one issued. Each contract is one transaction, so a failure leaves the
 others billed and the run can simply be repeated.
 
 Rendering the files is the slow part: with ``render="queue"`` an invoice is stored with a job
@@ -27,12 +28,13 @@ import orjson
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from elkund.access.gate import Value, read_for_supplier
+from elkund.access.gate import SupplierRead, Value, read_for_supplier
 from elkund.core.db import session_scope
 from elkund.core.errors import AppError
-from elkund.core.localtime import STOCKHOLM, local_midnight
+from elkund.core.localtime import STOCKHOLM, local_midnight, to_epoch
 from elkund.customers.models import Customer
 from elkund.grid.models import Installation
+from elkund.metering.billing_reads import Window, WindowSums, window_sums
 from elkund.metering.domain import Quality
 from elkund.parties.models import Party
 from elkund.supply import invoice_parts as parts
@@ -49,6 +51,7 @@ from elkund.supply.suppliers import profile_of, supplier_info
 
 Render = Literal["now", "queue"]
 CHUNK = 200  # contracts per transaction of a run (billing_batch)
+DIGEST_V2 = "v2:"  # basis_digest from SQL sums (ADR 0018); without it, a hash of every value
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,10 +181,11 @@ def bill_contract(
     assert supplier is not None
     check_interval(contract.billing_interval_months, remote_read=installation.remote_read)
     start, end = billing_period(contract, month)
-    values = _read(session, supplier, installation, start, end, now)
-    digest = _digest(values)
+    read = _read(session, supplier, installation, start, end, now)
+    values = [_reading(v, read.resolution.value) for v in read.values]
+    digest = _stored_digest(session, read)
     current = _current_invoice(session, contract.id, start)
-    if current is not None and current.basis_digest == digest:
+    if current is not None and _same_basis(current.basis_digest, digest, values):
         return set()
     made = set()
     if current is not None:
@@ -212,8 +216,8 @@ def _read(
     start: date,
     end: date,
     now: datetime,
-) -> list[_Reading]:
-    read = read_for_supplier(
+) -> SupplierRead:
+    return read_for_supplier(
         session,
         supplier=supplier,
         installation_id=installation.gsrn,
@@ -223,7 +227,6 @@ def _read(
         channel="pull",
         now=now,
     )
-    return [_reading(v, read.resolution.value) for v in read.values]
 
 
 def _reading(value: Value, resolution: str) -> _Reading:
@@ -234,8 +237,39 @@ def _reading(value: Value, resolution: str) -> _Reading:
 
 
 def _digest(values: Sequence[_Reading]) -> str:
+    """The first format of ``basis_digest``, of invoices issued before ADR 0018's v2: SHA-256
+    over every value. Such an invoice is still compared this way on a re-run."""
     text = ";".join(f"{v.start.timestamp():.0f},{v.wh},{v.quality}" for v in values)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def basis_digest(lo: int, hi: int, sums: WindowSums | None) -> str:
+    """``basis_digest`` of the values stored in [lo, hi) (epoch s), from their SQL sums.
+
+    A correction bumps a value's ``version`` and values are never deleted, so Σ version and the
+    count change whenever anything billed here changes; Σ Wh and the estimated or missing count
+    are in it as well. ``v2:`` tells it from the first format (``_digest``), which hashed every
+    value.
+    """
+    count, wh, versions, not_measured = (
+        (0, 0, 0, 0) if sums is None else (sums.count, sums.wh, sums.versions, sums.not_measured)
+    )
+    text = f"{lo},{hi},{count},{wh},{versions},{not_measured}"
+    return DIGEST_V2 + hashlib.sha256(text.encode()).hexdigest()[: 64 - len(DIGEST_V2)]
+
+
+def _stored_digest(session: Session, read: SupplierRead) -> str:
+    """``basis_digest`` of what the read gave out (the same period the run's SQL sums)."""
+    lo, hi = to_epoch(read.start), to_epoch(read.end)
+    window = Window(0, read.installation, lo, hi, read.resolution.minutes, -1)
+    return basis_digest(lo, hi, window_sums(session, [window], []).get(0))
+
+
+def _same_basis(stored: str, digest: str, values: Sequence[_Reading]) -> bool:
+    """Whether an issued invoice rests on these values, compared in its own digest format."""
+    if stored.startswith(DIGEST_V2):
+        return stored == digest
+    return stored == _digest(values)
 
 
 def _terms(product: Product) -> PriceTerms:

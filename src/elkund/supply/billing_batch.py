@@ -3,25 +3,29 @@
 ``bill_contract`` bills one contract in a few dozen queries and rates its values one by one, and a
 monthly run over every contract of a supplier spent about 0.1 s per invoice that way. A chunk reads
 what its contracts have in common once: the contracts, installations, products and customers in
-a query each, the supplier's parts of the document once, every installation's values through the
-gate's supplier basis in one query (``supplier_reads``, still one share-log entry per read), one
-price series per bidding zone; it rates with integer arrays, takes all its numbers under one lock
-of the series and inserts the invoices and their render jobs together.
+a query each, the supplier's parts of the document once, the gate's supplier basis of every
+installation (``supplier_reads``, still one share-log entry per read), one price grid per bidding
+zone. No value comes into Python: one ``GROUP BY`` (``metering.billing_reads``) gives each
+installation's month its count, bounds, Σ Wh, Σ Wh × price and Σ version, and the daily rollups
+give the chart's days. It takes all its numbers under one lock of the series and inserts the
+invoices and their render jobs together.
 
 Only the common case is handled here: a contract whose values tile its period without a missing
-or odd value, whose prices are all there, and that has no invoice with other values to credit.
-Every other contract is left to ``bill_contract``, in its own transaction after the chunk, which
-reads, refuses or credits it exactly as before: the fast path never has to copy an error path.
+or odd value, whose prices are all there, and that has no invoice with other values to credit
+(nor one whose digest is of the first format, ``billing._digest``). Every other contract is left
+to ``bill_contract``, in its own transaction after the chunk, which reads, refuses or credits it
+exactly as before: the fast path never has to copy an error path.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal, TypeVar
 
@@ -32,23 +36,33 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from elkund.access.supplier_reads import (
-    Rows,
-    SupplierRows,
-    checked_supplier_rows,
-    log_supplier_rows,
+    SupplierPeriod,
+    checked_supplier_periods,
+    log_supplier_reads,
 )
 from elkund.core.errors import AppError
 from elkund.core.jobs.models import JobRow
 from elkund.core.localtime import STOCKHOLM, local_midnight, to_epoch
 from elkund.customers.models import Customer
 from elkund.grid.models import Installation
+from elkund.metering.billing_reads import (
+    DayTotal,
+    PriceSlot,
+    Window,
+    WindowSums,
+    day_totals,
+    window_sums,
+)
+from elkund.metering.domain import minutes_between
 from elkund.parties.models import Party
 from elkund.supply import invoice_parts as parts
-from elkund.supply.billing import Render, _terms, billing_period
+from elkund.supply.benchmark import BenchmarkCategory, benchmark_kwh
+from elkund.supply.billing import DIGEST_V2, Render, _terms, basis_digest, billing_period
 from elkund.supply.billing_models import Invoice, InvoiceSeries
 from elkund.supply.billing_period import add_months, check_interval
 from elkund.supply.contracts import contract_info
 from elkund.supply.document import (
+    Benchmark,
     Disclosure,
     DocumentKind,
     InvoiceDocument,
@@ -70,7 +84,7 @@ _KEPT: _Outcome = "kept"  # the invoice issued before stands
 _QUARTER_S = 900
 _SCALE = 10**7  # öre/kWh × 10^7, exact for stored prices (SPOT_SCALE)
 _COST_DIVISOR = Decimal(4 * _SCALE * 1000)  # Σ Wh × 4·price·10^7 → öre
-_SAFE = 2**62  # Σ |Wh × 4·price·10^7| below this cannot overflow int64
+_PRICE_LIMIT = 2**61  # |4·price·10^7| below this: its split halves times a Wh stay in int64
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +108,19 @@ class _Issue:
     due: _Due
     doc: InvoiceDocument
     digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """One due contract's checked read and the SQL sums of each month of its period."""
+
+    due: _Due
+    period: SupplierPeriod
+    months: list[tuple[date, Window, WindowSums | None]]
+
+    @property
+    def value_count(self) -> int:
+        return sum(s.count for _, _, s in self.months if s is not None)
 
 
 def bill_chunk(
@@ -132,46 +159,123 @@ def _bill_supplier(
 ) -> tuple[set[int], list[int]]:
     try:
         shared = _SupplierParts.of(session, supplier, now)
-    except AppError:
+    except AppError:  # bill_contract meets it again and reports it per contract
         return set(), [c.id for c in contracts]
     due, left = _due(session, contracts, month)
-    requests = [(d.installation, local_midnight(d.start), local_midnight(d.end)) for d in due]
-    reads = checked_supplier_rows(session, supplier=supplier, requests=requests, now=now)
-    current = _current_digests(session, [d.contract.id for d in due])
-    prices = _ZonePrices.of(session, due)
-    logged: list[SupplierRows] = []
+    reads, unread = _reads(session, supplier, due, now)
+    left += unread
+    current = _current_digests(session, [r.due.contract.id for r in reads])
+    days = _days(session, reads)
+    logged: list[tuple[SupplierPeriod, int]] = []
     issues: list[_Issue] = []
-    for item, read in zip(due, reads, strict=True):
-        outcome = _LEFT if isinstance(read, AppError) else _try(item, read, current, prices, shared)
-        if outcome == _LEFT or isinstance(read, AppError):
-            left.append(item.contract.id)
+    for read in reads:
+        outcome = _try(read, current, days, shared)
+        if outcome == _LEFT:
+            left.append(read.due.contract.id)
             continue
-        logged.append(read)
+        logged.append((read.period, read.value_count))
         if isinstance(outcome, _Issue):
             issues.append(outcome)
-    log_supplier_rows(session, logged, channel="pull", now=now)
+    log_supplier_reads(session, logged, channel="pull", now=now)
     return _issue_all(session, supplier, issues, month, output, render, now), left
 
 
+def _reads(
+    session: Session, supplier: Party, due: list[_Due], now: datetime
+) -> tuple[list[_Read], list[int]]:
+    """The gate's periods and the SQL sums of the due contracts the fast path can take, and
+    the contracts it leaves: refused by the gate, clipped, or priced off the grid."""
+    requests = [(d.installation, local_midnight(d.start), local_midnight(d.end)) for d in due]
+    periods = checked_supplier_periods(session, supplier=supplier, requests=requests, now=now)
+    prices = _ZonePrices.of(session, due)
+    zones = {zone: n for n, zone in enumerate(sorted(prices.grids))}
+    taken: list[tuple[_Due, SupplierPeriod, list[tuple[date, Window]]]] = []
+    left = []
+    keys = itertools.count()
+    for item, period in zip(due, periods, strict=True):
+        grid = prices.grids.get(item.installation.bidding_zone) if _priced(item) else None
+        if (
+            isinstance(period, AppError)
+            or (period.lo, period.hi) != (local_midnight(item.start), local_midnight(item.end))
+            or (_priced(item) and grid is None)
+        ):
+            left.append(item.contract.id)  # bill_contract refuses, clips or finds the price
+            continue
+        zone = zones[item.installation.bidding_zone] if _priced(item) else -1
+        minutes = period.resolution.minutes
+        windows = [
+            (first, Window(next(keys), item.installation.id, lo, hi, minutes, zone))
+            for first, lo, hi in _month_windows(item.start, item.end)
+        ]
+        taken.append((item, period, windows))
+    slots = [slot for zone, n in zones.items() for slot in _slots(prices.grids[zone], n)]
+    sums = window_sums(session, [w for _, _, ws in taken for _, w in ws], slots)
+    reads = [
+        _Read(item, period, [(first, w, sums.get(w.key)) for first, w in windows])
+        for item, period, windows in taken
+    ]
+    return reads, left
+
+
+def _priced(item: _Due) -> bool:
+    return ProductKind(item.product.kind) is not ProductKind.FIXED
+
+
+def _month_windows(start: date, end: date) -> list[tuple[date, int, int]]:
+    """(first day, lo, hi) in epoch s of each local month of [start, end)."""
+    months = _month_bounds(start, end)
+    bounds = [*months[1:], end]
+    return [
+        (first, to_epoch(local_midnight(first)), to_epoch(local_midnight(stop)))
+        for first, stop in zip(months, bounds, strict=True)
+    ]
+
+
 def _try(
-    item: _Due,
-    read: SupplierRows,
+    read: _Read,
     current: dict[tuple[int, date], str],
-    prices: _ZonePrices,
+    days: dict[int, dict[date, DayTotal]],
     shared: _SupplierParts,
 ) -> _Issue | _Outcome:
     """The invoice to issue, ``_KEPT`` when the current one stands, or ``_LEFT``."""
-    if (local_midnight(item.start), local_midnight(item.end)) != (read.lo, read.hi):
-        return _LEFT  # clipped by the supply period: the values cannot tile the period
-    digest = _digest(read.rows)
+    item = read.due
+    if not all(s is not None and _tiles(w, s) for _, w, s in read.months):
+        return _LEFT  # incomplete or odd values: bill_contract refuses or rates them (SUP-7)
+    digest = _digest(read)
     before = current.get((item.contract.id, item.start))
     if before is not None:
+        if not before.startswith(DIGEST_V2):
+            return _LEFT  # issued with the first digest format: bill_contract compares that
         return _KEPT if before == digest else _LEFT  # corrected values: bill_contract credits
-    rated = _rate(item, read.rows, prices)
-    if rated is None:
+    usage = _daily_usage(item, days.get(item.installation.id, {}), read)
+    if usage is None:
         return _LEFT
-    rating, usage = rated
-    return _Issue(item, _document(item, shared, rating, usage), digest)
+    return _Issue(item, _document(item, shared, _rating(read), usage), digest)
+
+
+def _tiles(window: Window, sums: WindowSums) -> bool:
+    """Whether a window's values are exactly one clean value per interval of its resolution
+    (intervals counted from its UTC bounds: 92 quarters on a 23-hour day, 100 on a 25-hour
+    one), priced where a price is needed. Starts are unique, on the grid and inside the
+    window, so the right count means no interval is missing."""
+    step = window.minutes * 60
+    return (
+        sums.count * step == window.hi - window.lo
+        and sums.first == window.lo
+        and sums.last == window.hi - step
+        and sums.odd == 0
+        and sums.refused == 0
+        and sums.unpriced == 0
+    )
+
+
+def _digest(read: _Read) -> str:
+    """``billing.basis_digest`` of the whole period: the months' sums added up."""
+    totals = [s for _, _, s in read.months if s is not None]
+    combined = WindowSums(
+        *(sum(getattr(s, f.name) for s in totals) for f in dataclasses.fields(WindowSums))
+    )
+    return basis_digest(read.months[0][1].lo, read.months[-1][1].hi, combined)
 
 
 # --- loading -------------------------------------------------------------------------------------
@@ -213,49 +317,6 @@ def _current_digests(session: Session, contract_ids: list[int]) -> dict[tuple[in
         Invoice.status == "issued",
     )
     return {(c, s): d for c, s, d in session.execute(query)}
-
-
-def _digest(rows: Rows) -> str:
-    """The digest ``billing._digest`` gives the same values, so that re-runs compare alike:
-    SHA-256 of ``start,Wh,quality`` joined by ``;``, the text built with array operations."""
-    starts, wh, quality = rows[:, 1], rows[:, 3], rows[:, 4]
-    ordinary = (
-        rows.shape[0] > 0
-        and int(starts.min()) >= 10**9
-        and int(starts.max()) < 10**10
-        and int(wh.min()) >= 0
-        and int(quality.min()) >= 0
-        and int(quality.max()) <= 9
-    )
-    if not ordinary:  # not 10-digit epochs, one-digit qualities and unsigned Wh: as text
-        text = ";".join(f"{s},{w},{q}" for _, s, _, w, q in rows.tolist()).encode()
-        return hashlib.sha256(text).hexdigest()
-    return hashlib.sha256(_digest_text(starts, wh, quality)).hexdigest()
-
-
-def _digest_text(starts: Ints, wh: Ints, quality: Ints) -> bytes:
-    """``"{start},{wh},{quality}"`` of every row, joined by ``;``: a byte matrix with one row per
-    value, Wh right-aligned in a fixed width, its leading zeros masked out."""
-    width = len(str(int(wh.max())))
-    text = np.empty((starts.size, 10 + width + 4), np.uint8)
-    keep = np.ones(text.shape, np.bool_)
-    text[:, :10] = _digits(starts, 10)
-    text[:, 10] = ord(",")
-    text[:, 11 : 11 + width] = _digits(wh, width)
-    digits = np.ones(starts.size, np.int64)
-    for n in range(1, width):
-        digits += wh >= 10**n
-    keep[:, 11 : 11 + width] = np.arange(width) >= (width - digits)[:, None]
-    text[:, 11 + width] = ord(",")
-    text[:, 12 + width] = ord("0") + quality
-    text[:, 13 + width] = ord(";")
-    return text[keep].tobytes()[:-1]
-
-
-def _digits(numbers: Ints, width: int) -> npt.NDArray[np.uint8]:
-    """Each number's ``width`` decimal digits as ASCII, most significant first."""
-    powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
-    return (ord("0") + (numbers[:, None] // powers) % 10).astype(np.uint8)
 
 
 # --- prices --------------------------------------------------------------------------------------
@@ -316,90 +377,57 @@ def _grid(session: Session, zone: str, start: date, end: date) -> _Grid | None:
         else:
             lo, hi = max(at, 0), min(at + 4, size)
             grid.hourly[lo:hi], grid.has_hourly[lo:hi] = int(scaled), True
+    largest = max(int(np.abs(grid.quarter).max(initial=0)), int(np.abs(grid.hourly).max(initial=0)))
+    if 16 * largest >= _PRICE_LIMIT:  # an hour's four quarters, each 4 × price
+        return None  # beyond the staged integers: rate's Decimals take it
     return grid
 
 
-def _interval_prices(
-    grid: _Grid, starts: Ints, minutes: Ints
-) -> tuple[Ints, npt.NDArray[np.bool_]]:
-    """4 × price × 10^7 of each value as ``rating`` prices it, and where a price is known.
-
-    A quarter value takes its quarter's price, else its hour's; an hourly value its hour's price,
-    else the mean of its four quarters, and 4 × that mean is their sum, exactly.
-    """
-    at = (starts - grid.base) // _QUARTER_S
-    price = 4 * np.where(grid.has_quarter[at], grid.quarter[at], grid.hourly[at])
-    known = grid.has_quarter[at] | grid.has_hourly[at]
-    hours = np.flatnonzero(minutes == 60)
-    if hours.size:
-        hour_at = at[hours]
-        block = hour_at[:, None] + np.arange(4)  # inside the grid: the value ends by its end
-        use_hour = grid.has_hourly[hour_at]
-        price[hours] = np.where(use_hour, 4 * grid.hourly[hour_at], grid.quarter[block].sum(1))
-        known[hours] = use_hour | grid.has_quarter[block].all(1)
-    return price, known
+def _slots(grid: _Grid | None, zone: int) -> list[PriceSlot]:
+    """The grid as staged prices, 4·price·10^7 as ``rate`` prices a value: a quarter-hour value
+    its quarter's price, else its hour's; an hourly value its hour's price, else the sum of its
+    four quarters (4 × their mean, exactly)."""
+    if grid is None:
+        return []
+    size = grid.quarter.size
+    starts = grid.base + _QUARTER_S * np.arange(size, dtype=np.int64)
+    quarter = np.where(grid.has_quarter, 4 * grid.quarter, 4 * grid.hourly)
+    known = np.flatnonzero(grid.has_quarter | grid.has_hourly)
+    slots = [
+        PriceSlot(zone, 15, s, p)
+        for s, p in zip(starts[known].tolist(), quarter[known].tolist(), strict=True)
+    ]
+    at = np.flatnonzero((starts % 3600 == 0) & (np.arange(size) + 3 < size))  # whole hours
+    block = at[:, None] + np.arange(4)
+    use_hour = grid.has_hourly[at]
+    hour = np.where(use_hour, 4 * grid.hourly[at], grid.quarter[block].sum(1))
+    known = np.flatnonzero(use_hour | grid.has_quarter[block].all(1))
+    slots += [
+        PriceSlot(zone, 60, s, p)
+        for s, p in zip(starts[at][known].tolist(), hour[known].tolist(), strict=True)
+    ]
+    return slots
 
 
 # --- rating --------------------------------------------------------------------------------------
 
 
-def _rate(
-    item: _Due, rows: Rows, prices: _ZonePrices
-) -> tuple[Rating, tuple[UsagePoint, ...]] | None:
-    """``rate`` of clean values with integer arrays; None for anything it would look at twice."""
-    first, stop = to_epoch(local_midnight(item.start)), to_epoch(local_midnight(item.end))
-    if not rows.shape[0]:
-        return None
-    starts, minutes, wh, quality = rows[:, 1], rows[:, 2], rows[:, 3], rows[:, 4]
-    ends = starts + minutes * 60
-    clean = (
-        starts[0] == first
-        and ends[-1] == stop
-        and bool(np.all(starts[1:] == ends[:-1]))
-        and bool(np.all((minutes == 15) | (minutes == 60)))
-        and not bool(np.any(starts % (minutes * 60)))
-        and bool(np.all(wh >= 0))
-        and not bool(np.any(quality == 2))  # missing: refused by rate
-    )
-    if not clean:
-        return None
-    cost = _costs(item, starts, minutes, wh, prices)
-    if cost is None:
-        return None
-    months = _month_bounds(item.start, item.end)
-    month_at = np.searchsorted(starts, [to_epoch(local_midnight(m)) for m in months])
-    month_wh = np.add.reduceat(wh, month_at)
-    month_cost = np.add.reduceat(cost, month_at)
+def _rating(read: _Read) -> Rating:
+    """``rate_totals`` of the SQL sums: exactly the totals ``rate`` builds value by value."""
+    item = read.due
     totals = {
-        m: MonthTotal(int(w), Decimal(int(c)) / _COST_DIVISOR)
-        for m, w, c in zip(months, month_wh, month_cost, strict=True)
+        first: MonthTotal(sums.wh, Decimal(sums.cost) / _COST_DIVISOR)
+        for first, _, sums in read.months
+        if sums is not None
     }
-    rating = rate_totals(
+    return rate_totals(
         terms=_terms(item.product),
         start=item.start,
         end=item.end,
         months=totals,
-        based_on_actual=bool(np.all(quality == 0)),
+        based_on_actual=all(s is not None and s.not_measured == 0 for _, _, s in read.months),
         bidding_zone=item.installation.bidding_zone,
     )
-    return rating, _daily_usage(item.start, item.end, starts, wh)
-
-
-def _costs(item: _Due, starts: Ints, minutes: Ints, wh: Ints, prices: _ZonePrices) -> Ints | None:
-    """Wh × 4·price·10^7 of each value (zero for a fixed price), or None: leave to ``rate``."""
-    if ProductKind(item.product.kind) is ProductKind.FIXED:
-        return np.zeros_like(wh)
-    grid = prices.grids.get(item.installation.bidding_zone)
-    if grid is None:
-        return None
-    price, known = _interval_prices(grid, starts, minutes)
-    used = wh != 0  # rating needs no price for an interval without consumption
-    if not bool(np.all(known | ~used)):
-        return None  # missing_spot_price, with its message, from rate
-    price = np.where(used, price, 0)
-    if int(np.abs(price).max(initial=0)) * int(wh.sum()) >= _SAFE:
-        return None  # beyond int64: rate's Decimals take it
-    return wh * price
 
 
 def _month_bounds(start: date, end: date) -> list[date]:
@@ -411,15 +439,43 @@ def _month_bounds(start: date, end: date) -> list[date]:
     return months
 
 
-def _daily_usage(start: date, end: date, starts: Ints, wh: Ints) -> tuple[UsagePoint, ...]:
-    """As ``billing._daily_usage``: Σ kWh per local day."""
-    days = [start + timedelta(days=n) for n in range((end - start).days)]
-    at = np.searchsorted(starts, [to_epoch(local_midnight(d)) for d in days])
-    sums = np.add.reduceat(wh, at)
-    return tuple(
-        UsagePoint(str(day.day), Decimal(int(total)).scaleb(-3), None)
-        for day, total in zip(days, sums, strict=True)
+def _days(session: Session, reads: Sequence[_Read]) -> dict[int, dict[date, DayTotal]]:
+    if not reads:
+        return {}
+    return day_totals(
+        session,
+        sorted({r.due.installation.id for r in reads}),
+        min(r.due.start for r in reads),
+        max(r.due.end for r in reads),
     )
+
+
+def _daily_usage(
+    item: _Due, days: dict[date, DayTotal], read: _Read
+) -> tuple[UsagePoint, ...] | None:
+    """As ``billing._daily_usage``: Σ kWh per local day, from the daily rollups (SUP-10), or
+    None when they do not add up to the period's complete values (left to ``bill_contract``)."""
+    wanted = _local_days(item.start, item.end)
+    found = [days.get(day) for day, _ in wanted]
+    complete = all(
+        total is not None and total.missing_count == 0 and total.minutes_present == minutes
+        for (_, minutes), total in zip(wanted, found, strict=True)
+    )
+    period_wh = sum(s.wh for _, _, s in read.months if s is not None)
+    if not complete or sum(t.wh for t in found if t is not None) != period_wh:
+        return None
+    return tuple(
+        UsagePoint(str(day.day), Decimal(total.wh).scaleb(-3), None)
+        for (day, _), total in zip(wanted, found, strict=True)
+        if total is not None
+    )
+
+
+@lru_cache(maxsize=64)
+def _local_days(start: date, end: date) -> tuple[tuple[date, int], ...]:
+    """Each local day of [start, end) with its minutes: 1380 and 1500 on the DST days."""
+    days = [start + timedelta(days=n) for n in range((end - start).days)]
+    return tuple((day, minutes_between(day, day + timedelta(days=1))) for day in days)
 
 
 # --- the document --------------------------------------------------------------------------------
@@ -471,11 +527,24 @@ def _document(
         consumption_kwh=rating.consumption_kwh,
         based_on_actual=rating.based_on_actual,
         usage=usage,
-        benchmark=parts.benchmark(rating.consumption_kwh, item.start, item.end),
+        benchmark=_benchmark(rating.consumption_kwh, item.start, item.end),
         advice=parts.advice(installation),
         disclosure=shared.disclosure,
         pointers=shared.pointers,
     )
+
+
+def _benchmark(kwh: Decimal, start: date, end: date) -> Benchmark:
+    """``invoice_parts.benchmark``, the categories' normalised use computed once per period."""
+    category, normal = min(
+        _benchmark_kwh(start, end), key=lambda c: abs(parts._log_ratio(kwh, c[1]))
+    )
+    return Benchmark(category.label, normal)
+
+
+@lru_cache(maxsize=64)
+def _benchmark_kwh(start: date, end: date) -> tuple[tuple[BenchmarkCategory, Decimal], ...]:
+    return tuple((c, benchmark_kwh(c, start, end)) for c in BenchmarkCategory)
 
 
 # --- issuing -------------------------------------------------------------------------------------
