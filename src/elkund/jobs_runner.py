@@ -21,6 +21,7 @@ from elkund.core.db import create_db_engine, make_session_factory, session_scope
 from elkund.core.jobs.worker import Handler, run_forever, run_until_idle, worker_name
 from elkund.core.settings import Settings
 from elkund.metering.jobs import IMPORT_JOB, run_import
+from elkund.metering.stored_jobs import VALUES_STORED_JOB
 from elkund.notify.delivery import deliver
 from elkund.notify.service import DELIVER_JOB
 from elkund.portal.auth.jobs import (
@@ -28,6 +29,7 @@ from elkund.portal.auth.jobs import (
     ensure_session_cleanup,
     run_session_cleanup,
 )
+from elkund.portal.consumption import prerender
 from elkund.supply.billing_jobs import (
     CONTRACT_JOB,
     MONTHLY_JOB,
@@ -39,6 +41,7 @@ from elkund.supply.render_jobs import RENDER_JOB, render_invoice
 
 HANDLERS: Mapping[str, Handler] = {
     IMPORT_JOB: run_import,
+    VALUES_STORED_JOB: prerender,
     DELIVER_JOB: deliver,
     HOUSEKEEPING_JOB: run_housekeeping,
     PUSH_JOB: run_push,

@@ -9,6 +9,7 @@ from elkund.grid import models as grid
 from elkund.metering import models as metering
 from elkund.notify import models as notify
 from elkund.parties import models as parties
+from elkund.portal import fragment_store as portal_fragments  # noqa: F401 - registers the table
 from elkund.portal.auth import models as portal_auth  # noqa: F401 - registers the tables
 from elkund.supply import billing_models as supply_billing
 from elkund.supply import disclosure_models as supply_disclosure

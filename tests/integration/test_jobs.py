@@ -18,7 +18,9 @@ from elkund.core.jobs.worker import LEASE, run_next, run_until_idle
 from elkund.metering.formats import FileFormat
 from elkund.metering.jobs import IMPORT_JOB, enqueue_import, run_import
 from elkund.metering.models import MeterValue
+from elkund.metering.stored_jobs import VALUES_STORED_JOB
 from elkund.parties.models import Party, PartyRole
+from elkund.portal.consumption import prerender
 from tests.factories import make_installation
 from tests.integration.helpers import csv_file
 
@@ -128,9 +130,10 @@ def test_queued_import_stores_values_and_keeps_the_report(
             atomic=False,
         )
     source.unlink()  # the queued copy is what gets imported
-    assert run_until_idle(committed, {IMPORT_JOB: run_import}, worker="w1") == 1
+    handlers = {IMPORT_JOB: run_import, VALUES_STORED_JOB: prerender}
+    assert run_until_idle(committed, handlers, worker="w1") == 2  # the import, then its pre-render
     with session_scope(committed) as session:
-        result = session.scalars(select(JobRow.result)).one()
+        result = session.scalars(select(JobRow.result).where(JobRow.kind == IMPORT_JOB)).one()
         assert result is not None
         assert (result["file"], result["inserted"], result["rejected"][0]["error"]) == (
             "values.csv",

@@ -16,6 +16,7 @@ from elkund.core.jobs.models import JobRow
 from elkund.core.jobs.worker import LEASE, run_next, run_until_idle
 from elkund.core.localtime import utcnow
 from elkund.jobs_runner import HANDLERS
+from elkund.metering import service as metering_service
 from elkund.metering.formats import FileFormat
 from elkund.metering.service import ingest_file
 from elkund.supply import pdf
@@ -24,6 +25,13 @@ from elkund.supply.billing_models import Invoice
 from elkund.supply.render_jobs import RENDER_JOB, render_invoice
 from tests.integration.helpers import day_file
 from tests.supply.test_billing import MARCH, RUN_AT, World, seed
+
+
+@pytest.fixture(autouse=True)
+def _no_prerender_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests count the worker's jobs: leave out the portal's pre-render job that every
+    import queues (tested in tests/portal/test_fragment_store.py)."""
+    monkeypatch.setattr(metering_service, "enqueue_values_stored", lambda *_: None)
 
 
 def bill_queued(committed: sessionmaker[Session], world: World, output: Path) -> RunResult:

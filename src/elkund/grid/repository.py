@@ -46,6 +46,24 @@ def installations_held(session: Session, customer_id: int, day: date) -> list[In
     return list(session.scalars(query))
 
 
+def held_with_move_in(
+    session: Session, customer_id: int, gsrn: str, day: date
+) -> tuple[Installation, date] | None:
+    """The installation ``gsrn`` and the customer's move-in, if the customer holds it on ``day``."""
+    query = (
+        select(Installation, InstallationHolder.move_in)
+        .join(InstallationHolder, InstallationHolder.installation_id == Installation.id)
+        .where(
+            Installation.gsrn == gsrn,
+            InstallationHolder.customer_id == customer_id,
+            InstallationHolder.move_in <= day,
+            or_(InstallationHolder.move_out.is_(None), InstallationHolder.move_out > day),
+        )
+    )
+    row = session.execute(query).first()
+    return (row[0], row[1]) if row else None
+
+
 def supply_periods(session: Session, installation_id: int) -> list[SupplyPeriod]:
     query = (
         select(SupplyPeriod)

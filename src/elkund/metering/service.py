@@ -19,6 +19,7 @@ from elkund.core.settings import get_settings
 from elkund.metering import fastcsv, repository
 from elkund.metering.formats import FileFormat, parse
 from elkund.metering.rollup import Batch
+from elkund.metering.stored_jobs import enqueue_values_stored
 from elkund.metering.validation import (
     InstallationLimits,
     Reading,
@@ -87,6 +88,8 @@ def _store(
         report.stored = False
     else:
         counts = repository.store_values(session, good, now=now, batch=batch)
+        if counts.inserted or counts.corrected:
+            enqueue_values_stored(session, batch.installations() if batch else (r[0] for r in good))
         report.inserted, report.corrected, report.unchanged = (
             counts.inserted,
             counts.corrected,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, literal, select, union_all, update
 from sqlalchemy.orm import Session
 
 from elkund.customers.authorised import AuthorisedUser
@@ -34,17 +34,20 @@ def delete_expired_sessions(db: Session, *, now: datetime) -> int:
 def customer_ids_of_person(db: Session, *, person_number: str) -> list[int]:
     """The customers a person may act for: themself as a private customer first, then the
     companies that registered them as an authorised user (TPA-5), by name.
+
+    One query (every portal request asks): a rank puts the private customer first.
     """
-    query = select(Customer.id).where(
+    private = select(Customer.id, literal(0).label("rank"), Customer.name).where(
         Customer.identity_number == person_number, Customer.kind == CustomerKind.PRIVATE
     )
     companies = (
-        select(Customer.id)
+        select(Customer.id, literal(1).label("rank"), Customer.name)
         .join(AuthorisedUser, AuthorisedUser.company_id == Customer.id)
         .where(AuthorisedUser.person_number == person_number)
-        .order_by(Customer.name, Customer.id)
     )
-    return list(db.scalars(query)) + list(db.scalars(companies))
+    both = union_all(private, companies).subquery()
+    query = select(both.c.id).order_by(both.c.rank, both.c.name, both.c.id)
+    return list(db.scalars(query))
 
 
 def get_business_login(db: Session, *, login_id: int) -> BusinessLogin | None:
