@@ -4,10 +4,10 @@
 customer, under one supplier; every other contract is a fixed price, the rest dynamic (quarter-hour
 spot prices). The app side is ``run_billing`` with ``render="queue"``: due contracts, one
 transaction per chunk of contracts (``billing.CHUNK``) with the gate's supplier checks and
-share-log entry per installation, one ``GROUP BY`` of the values' counts, bounds, quality and grid
-checks (SUP-7), Σ Wh, Σ Wh × price and Σ version (the correction digest), the daily rollups for the
-chart (SUP-10), rating, the invoice documents, the gap-free numbers, the stored invoices and their
-render jobs (ADR 0018). The baseline is ONE ``GROUP BY`` over
+share-log entry per installation, the daily rollups for completeness (SUP-7), Σ Wh, quality, the
+chart (SUP-10) and the correction digest, one ``GROUP BY`` of Σ Wh × price over the dynamic
+contracts' values, rating, the invoice documents, the gap-free numbers, the stored invoices and
+their render jobs (ADR 0018). The baseline is ONE ``GROUP BY`` over
 ``meter_values`` joined to the zone's prices: Σ Wh and Σ Wh × öre/kWh per installation, what the
 invoices' energy rests on. Before timing, both must give the same kWh and the same dynamic energy
 amounts. PDF rendering (the queued jobs) is timed on its own and printed as a note.

@@ -19,10 +19,11 @@ from elkund.access.models import ShareLogEntry
 from elkund.core.db import session_scope
 from elkund.core.localtime import local_midnight, to_epoch
 from elkund.core.types import UtcTimestamp
-from elkund.metering.billing_reads import PriceSlot, Window, WindowSums, window_sums
+from elkund.grid.models import Installation
+from elkund.metering.billing_reads import DayTotal, PriceSlot, Window, window_costs
 from elkund.metering.domain import Resolution
 from elkund.metering.formats import FileFormat
-from elkund.metering.repository import fetch_values
+from elkund.metering.repository import fetch_values, refresh_days
 from elkund.metering.service import ingest_file
 from elkund.supply import billing, billing_batch, price_store
 from elkund.supply.billing import RunResult, bill_contract, due_contracts, run_billing
@@ -310,6 +311,46 @@ def test_a_set_based_run_issues_what_billing_one_contract_at_a_time_issues(
     assert _issued(committed) == batch
 
 
+def test_each_contract_is_judged_on_its_own_days_when_the_chunk_spans_more(
+    committed: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A quarterly contract widens the chunk's daily rollups to January: another installation's
+    estimated January and February values stay out of its March invoice (quality, SUP-7) and
+    its share-log count; the chunk issues what ``bill_contract`` issues."""
+    org = _mixed_world(committed)
+    with session_scope(committed, write=True) as session:
+        contracts = session.scalars(select(Contract).order_by(Contract.id)).all()
+        quarterly, other = contracts[0], contracts[2]  # fixed and dynamic, quarter-hour meters
+        for contract, quality in ((quarterly, "measured"), (other, "estimated")):
+            home = session.get(Installation, contract.installation_id)
+            assert home is not None
+            data = day_file(home.gsrn, date(2025, 1, 1), MARCH, wh=300, quality=quality)
+            assert ingest_file(session, data=data, file_format=FileFormat.CSV).rejected == []
+        quarterly.billing_interval_months = 3
+        quarterly.start_date = date(2025, 1, 1)
+        session.execute(
+            text("UPDATE supply_periods SET start_date = :d WHERE supplier_id = :s"),
+            {"d": date(2025, 1, 1), "s": quarterly.supplier_id},
+        )
+        other_id = other.id
+    one_by_one = _left_to_bill_contract(monkeypatch)
+    _run(committed, org, tmp_path)
+    batch = _issued(committed)
+    assert (one_by_one, len(batch[0])) == ([], 6)
+    assert batch[0][other_id][0]["based_on_actual"] is True
+    monkeypatch.undo()
+    with session_scope(committed, write=True) as session:
+        for table in ("jobs", "invoices", "invoice_series", "share_log"):
+            session.execute(text(f"DELETE FROM {table}"))
+        due = [c.id for c in due_contracts(session, month=MARCH, supplier_org=org)]
+    for contract_id in due:
+        with session_scope(committed, write=True) as session:
+            bill_contract(
+                session, contract_id, month=MARCH, now=RUN_AT, output=tmp_path, render="queue"
+            )
+    assert _issued(committed) == batch
+
+
 def test_a_run_that_crashes_mid_way_loses_nothing_and_issues_nothing_twice(
     committed: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -409,6 +450,42 @@ def test_a_corrected_value_is_credited_and_invoiced_again_under_the_v2_digest(
     assert [i.created for i in rerun.invoices] == [False, False, False]
 
 
+@pytest.mark.parametrize(
+    "correction",
+    [
+        pytest.param([(0, 300, "measured"), (15, 200, "measured")], id="wh-moved-sum-kept"),
+        pytest.param([(0, 250, "estimated")], id="quality-only"),
+    ],
+)
+def test_a_correction_that_keeps_the_day_sum_is_credited_and_invoiced_again(
+    committed: sessionmaker[Session],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    correction: list[tuple[int, int, str]],
+) -> None:
+    """The v2 digest comes from the daily rollups: Wh moved between two quarter-hours (the day's
+    Σ Wh unchanged) or a quality alone corrected still changes it (the day's ``changed_at``), so
+    the run credits the invoice and issues a new one; a re-run then issues nothing."""
+    world = seed(committed)
+    _run(committed, world.supplier_org, tmp_path)
+    midnight = local_midnight(date(2025, 3, 10))
+    with session_scope(committed, write=True) as session:
+        rows = [
+            (world.gsrn, iso(midnight + timedelta(minutes=m)), "PT15M", wh, quality)
+            for m, wh, quality in correction
+        ]
+        # a later second: SQLite keeps ``changed_at`` to the second (see ADR 0018)
+        later = datetime.now(UTC) + timedelta(seconds=2)
+        report = ingest_file(session, data=csv_file(rows), file_format=FileFormat.CSV, now=later)
+        assert report.rejected == []
+    _run(committed, world.supplier_org, tmp_path)
+    (_, _, old), (_, note_kind, note), (_, _, new) = _invoice_digests(committed)
+    assert (note_kind, note, new != old) == ("credit_note", old, True)
+    one_by_one = _left_to_bill_contract(monkeypatch)
+    rerun = _run(committed, world.supplier_org, tmp_path)
+    assert ([i.created for i in rerun.invoices], one_by_one) == ([False, False, False], [])
+
+
 def test_an_invoice_with_the_first_digest_format_is_compared_the_first_way(
     committed: sessionmaker[Session], tmp_path: Path
 ) -> None:
@@ -438,8 +515,9 @@ def test_an_invoice_with_the_first_digest_format_is_compared_the_first_way(
 def test_sup_7_a_period_with_a_missing_interval_is_left_to_bill_contract(
     committed: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The SQL count falls one short of March's 2972 quarter-hours: the chunk issues nothing and
-    leaves the contract to bill_contract, which judges it value by value."""
+    """One quarter-hour of March never delivered: the day's rollup covers 15 minutes too few, so
+    the chunk issues nothing and leaves the contract to bill_contract, which judges it value by
+    value."""
     world = seed(committed)
     with session_scope(committed, write=True) as session:
         session.execute(
@@ -448,6 +526,10 @@ def test_sup_7_a_period_with_a_missing_interval_is_left_to_bill_contract(
             ),
             {"at": local_midnight(date(2025, 3, 12))},
         )
+        contract = session.get(Contract, world.contract_id)
+        assert contract is not None
+        # the store as it would be without that value: its day's rollup recomputed
+        refresh_days(session, [(contract.installation_id, date(2025, 3, 12))], now=RUN_AT)
     one_by_one = _left_to_bill_contract(monkeypatch)
     result = _run(committed, world.supplier_org, tmp_path)
     assert (result.invoices, one_by_one) == ([], [world.contract_id])
@@ -481,21 +563,17 @@ def test_sup_7_an_estimated_or_missing_value_is_judged_by_quality(
 @pytest.mark.parametrize(
     ("day", "quarters"), [(date(2025, 3, 30), 92), (date(2025, 10, 26), 100), (MARCH, 96)]
 )
-def test_sup_7_a_day_tiles_with_the_quarter_hours_of_its_length(day: date, quarters: int) -> None:
-    """DST: a 23-hour day has 92 quarter-hours (23 hours), a 25-hour day 100 (25 hours)."""
-    lo, hi = to_epoch(local_midnight(day)), to_epoch(local_midnight(day + timedelta(days=1)))
-
-    def sums(count: int, minutes: int) -> WindowSums:
-        step = minutes * 60
-        return WindowSums(count, lo, lo + (count - 1) * step, 0, count, 0, 0, 0, 0, 0)
-
-    # the daily rollup of a complete day covers as many minutes (the invoice's chart, SUP-10)
-    assert billing_batch._local_days(day, day + timedelta(days=1)) == ((day, quarters * 15),)
-    for minutes, count in ((15, quarters), (60, quarters // 4)):
-        window = Window(0, 1, lo, hi, minutes, -1)
-        assert billing_batch._tiles(window, sums(count, minutes))
-        assert not billing_batch._tiles(window, sums(count - 1, minutes))
-        assert not billing_batch._tiles(window, dataclasses.replace(sums(count, minutes), odd=1))
+def test_sup_7_a_day_is_complete_with_the_minutes_of_its_length(day: date, quarters: int) -> None:
+    """DST: a 23-hour day is complete with 1380 minutes of values, a 25-hour day with 1500; a
+    day short of a value, with a missing value, or absent is not."""
+    item: Any = dataclasses.make_dataclass("Due", ["start", "end"])(day, day + timedelta(days=1))
+    full = DayTotal(0, quarters * 15, 0, 0, "t")
+    assert billing_batch._local_days(item.start, item.end) == ((day, quarters * 15),)
+    assert billing_batch._complete(item, {day: full})
+    assert billing_batch._complete(item, {day: dataclasses.replace(full, estimated_count=3)})
+    assert not billing_batch._complete(item, {day: dataclasses.replace(full, minutes_present=15)})
+    assert not billing_batch._complete(item, {day: dataclasses.replace(full, missing_count=1)})
+    assert not billing_batch._complete(item, {})
 
 
 def test_a_spot_priced_contract_missing_a_price_is_left_to_bill_contract(
@@ -563,7 +641,7 @@ def test_a_quarterly_period_is_billed_in_the_chunk_as_bill_contract_bills_it(
 
 def test_sums_beyond_int64_are_exact_or_left_to_rate(session: Session) -> None:
     """Σ Wh × price of extreme values: PostgreSQL sums into numeric, exactly; SQLite refuses the
-    sum, and the window sums come back empty, so every contract goes to ``rate``'s Decimals."""
+    sum, and the costs come back as None, so every priced contract goes to ``rate``'s Decimals."""
     home = make_installation(session)
     lo = to_epoch(local_midnight(MARCH))
     wh, price = 2**31 - 1, 2**31 - 1 + (5 << 31)
@@ -579,8 +657,8 @@ def test_sums_beyond_int64_are_exact_or_left_to_rate(session: Session) -> None:
     )
     window = Window(0, home.id, lo, lo + 3600, 15, 0)
     slots = [PriceSlot(0, 15, lo + 900 * n, price) for n in range(4)]
-    sums = window_sums(session, [window], slots)
+    costs = window_costs(session, [window], slots)
     if session.bind is not None and session.bind.dialect.name == "sqlite":
-        assert sums == {}
+        assert costs is None
     else:
-        assert (sums[0].count, sums[0].cost) == (4, 4 * wh * price)
+        assert costs == {0: 4 * wh * price}

@@ -4,7 +4,8 @@ The same basis, clipping and log entry as ``read_for_supplier``, for many instal
 queries: the monthly billing run reads every due installation's month, and one round of queries
 per installation was most of its time. The run sums the values in SQL (``metering.billing_reads``)
 over the periods checked here, so no value travels; ``log_supplier_reads`` writes each read's one
-share-log entry with the number of values the read covered.
+share-log entry with the number of values the read covered (the run counts a complete period's
+values from its daily rollups: minutes covered over the meter's resolution).
 """
 
 from __future__ import annotations

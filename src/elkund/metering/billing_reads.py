@@ -1,10 +1,12 @@
 """Read-only sums of stored meter values for the billing run (ADR 0018), all computed in SQL.
 
-A billing run needs, per installation and month, how many values there are and whether they tile
-the month (SUP-7), their Σ Wh and, for a spot-priced product, Σ Wh × price; a version of the
-values to notice corrections on a re-run; and the daily usage for the invoice's chart (SUP-10).
-Bringing every value into Python for that cost more than the whole set-based baseline, so the
-sums come from one ``GROUP BY`` over ``meter_values`` and the days from ``meter_value_days``.
+A billing run needs, per installation and month, whether the values are complete (SUP-7), their
+Σ Wh and, for a spot-priced product, Σ Wh × price; a version of the values to notice corrections
+on a re-run; and the daily usage for the invoice's chart (SUP-10). Bringing every value into
+Python for that cost more than the whole set-based baseline. The daily rollups
+``meter_value_days`` (rewritten with the values, in their transaction) give all of it but the
+price product: ``day_totals``. Only spot-priced windows scan ``meter_values``, for Σ Wh × price
+alone: ``window_costs``, the baseline's own shape.
 """
 
 from __future__ import annotations
@@ -18,13 +20,12 @@ from typing import Any
 from sqlalchemy import exc, text
 from sqlalchemy.orm import Session
 
-from elkund.core.bulk import create_stage, load_stage
+from elkund.core.bulk import create_stage, load_stage, timestamp_to_epoch
 from elkund.core.db import is_postgres
 from elkund.core.localtime import from_epoch
 
 _WINDOWS = "billing_window_stage"
 _PRICES = "billing_price_stage"
-_MISSING = 2
 # Prices are split as hi × 2^31 + lo, 0 ≤ lo < 2^31, so that no product with a Wh (int4)
 # leaves int64 in either database (SQLite would silently turn it into a float).
 PRICE_SPLIT = 31
@@ -54,24 +55,17 @@ class PriceSlot:
     price: int
 
 
-@dataclass(frozen=True, slots=True)
-class WindowSums:
-    count: int
-    first: int  # epoch s of the earliest start
-    last: int  # epoch s of the latest start
-    wh: int
-    versions: int  # Σ version: grows with every correction (values are never deleted)
-    not_measured: int  # values estimated or missing
-    refused: int  # values missing or negative: ``rate`` refuses them
-    odd: int  # values not at the window's resolution or off its grid
-    unpriced: int  # values with Wh but no price (priced windows)
-    cost: int  # Σ Wh × price (priced windows)
-
-
-def window_sums(
+def window_costs(
     session: Session, windows: Sequence[Window], prices: Sequence[PriceSlot]
-) -> dict[int, WindowSums]:
-    """The sums of each window with values, by key, in one query."""
+) -> dict[int, int] | None:
+    """Σ Wh × price of each priced window with values, by key, in one query; None when a sum
+    leaves SQLite's int64 (every window is then left to ``rate``'s Decimals).
+
+    The store guarantees what else a check per value would: ingest refuses negative values,
+    starts off the resolution's grid and a resolution other than the meter's, and an
+    installation's resolution never changes. The caller makes sure every interval has a price
+    (the inner join would drop one without) and that the daily rollups say the values tile.
+    """
     if not windows:
         return {}
     postgres = is_postgres(session)
@@ -116,8 +110,8 @@ def window_sums(
     except exc.OperationalError as error:
         if "integer overflow" not in str(error):
             raise
-        return {}  # a sum beyond SQLite's int64: every window is left to rate's Decimals
-    return {int(row[0]): _sums(row) for row in rows}
+        return None
+    return {int(key): (_exact(hi) << PRICE_SPLIT) + _exact(lo) for key, hi, lo in rows}
 
 
 def _price_row(price: PriceSlot, instant: Any) -> tuple[object, ...]:
@@ -126,40 +120,15 @@ def _price_row(price: PriceSlot, instant: Any) -> tuple[object, ...]:
 
 
 def _query(session: Session) -> str:
-    """Fixed-price windows and priced ones apart: only the priced values look up a price."""
-    if is_postgres(session):  # date_part's float8 is exact for whole seconds, EXTRACT is numeric
-        epoch, first, last = (
-            "CAST(date_part('epoch', m.start) AS int8)",
-            "CAST(date_part('epoch', min(m.start)) AS int8)",
-            "CAST(date_part('epoch', max(m.start)) AS int8)",
-        )
-        group = "w.key"
-    else:  # a window a row: grouping by it follows the scan, with no sorting b-tree
-        epoch, first, last, group = "m.start", "min(m.start)", "max(m.start)", "w.rowid"
-    common = (
-        f"SELECT w.key, count(*), {first}, {last}, sum(m.wh), sum(m.version),"
-        " count(*) FILTER (WHERE m.quality <> 0),"
-        f" count(*) FILTER (WHERE m.quality = {_MISSING} OR m.wh < 0),"
-        f" count(*) FILTER (WHERE m.resolution <> w.minutes OR {epoch} % (w.minutes * 60) <> 0),"
-    )
-    values = (
-        f" FROM {_WINDOWS} w JOIN meter_values m ON m.installation_id = w.installation_id"
+    # SQLite: a window a row, so grouping by it follows the scan, with no sorting b-tree
+    group = "w.key" if is_postgres(session) else "w.rowid"
+    return (
+        f"SELECT w.key, sum(m.wh * p.hi), sum(m.wh * p.lo) FROM {_WINDOWS} w"
+        " JOIN meter_values m ON m.installation_id = w.installation_id"
         " AND m.start >= w.lo AND m.start < w.hi"
+        f" JOIN {_PRICES} p ON p.zone = w.zone AND p.minutes = w.minutes AND p.start = m.start"
+        f" GROUP BY {group}"
     )
-    fixed = f"{common} 0, 0, 0{values} WHERE w.zone < 0 GROUP BY {group}"
-    priced = (
-        f"{common} count(*) FILTER (WHERE m.wh <> 0 AND p.hi IS NULL),"
-        f" sum(m.wh * p.hi), sum(m.wh * p.lo){values}"
-        f" LEFT JOIN {_PRICES} p ON p.zone = w.zone AND p.minutes = m.resolution"
-        f" AND p.start = m.start WHERE w.zone >= 0 GROUP BY {group}"
-    )
-    return f"{fixed} UNION ALL {priced}"
-
-
-def _sums(row: Sequence[Any]) -> WindowSums:
-    n = [_exact(value) for value in row[1:10]]
-    cost = (_exact(row[10]) << PRICE_SPLIT) + _exact(row[11])
-    return WindowSums(n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8], cost)
 
 
 def _exact(value: object) -> int:
@@ -172,11 +141,26 @@ def _exact(value: object) -> int:
     raise ValueError(f"an inexact sum {value!r}")  # cannot happen: no product leaves int64
 
 
+def stored_prices(session: Session, zone: str, lo: int, hi: int) -> list[tuple[int, int, int]]:
+    """(start in epoch s, minutes, öre/kWh × 10^7 as stored) of the zone's day-ahead prices
+    starting in [lo, hi): the stored integers, without a ``Decimal`` each."""
+    start = timestamp_to_epoch(session, "start")
+    instant = from_epoch if is_postgres(session) else (lambda s: s)
+    statement = text(
+        f"SELECT {start}, resolution, price_ore_per_kwh FROM day_ahead_prices"
+        " WHERE zone = :zone AND start >= :lo AND start < :hi"
+    )
+    rows = session.execute(statement, {"zone": zone, "lo": instant(lo), "hi": instant(hi)})
+    return [(int(s), 15 if r == "PT15M" else 60, int(p)) for s, r, p in rows]
+
+
 @dataclass(frozen=True, slots=True)
 class DayTotal:
     wh: int  # of values not flagged missing
     minutes_present: int
+    estimated_count: int
     missing_count: int
+    changed_at: str  # as stored: it changes whenever a value of the day does
 
 
 def day_totals(
@@ -187,17 +171,18 @@ def day_totals(
         return {}
     marks = ", ".join(f":i{n}" for n in range(len(installation_ids)))
     statement = text(
-        "SELECT installation_id, local_date, wh, minutes_present, missing_count"
+        "SELECT installation_id, local_date, wh, minutes_present, estimated_count,"
+        " missing_count, changed_at"
         f" FROM meter_value_days WHERE installation_id IN ({marks})"
         " AND local_date >= :first AND local_date < :end"
     )
     parameters: dict[str, object] = {f"i{n}": i for n, i in enumerate(installation_ids)}
     found: dict[int, dict[date, DayTotal]] = {}
-    for installation, day, wh, minutes, missing in session.execute(
+    for installation, day, wh, minutes, estimated, missing, changed in session.execute(
         statement, parameters | {"first": first, "end": end}
     ):
         local = day if isinstance(day, date) else date.fromisoformat(day)
         found.setdefault(int(installation), {})[local] = DayTotal(
-            int(wh), int(minutes), int(missing)
+            int(wh), int(minutes), int(estimated), int(missing), str(changed)
         )
     return found

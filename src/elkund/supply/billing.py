@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -31,10 +31,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from elkund.access.gate import SupplierRead, Value, read_for_supplier
 from elkund.core.db import session_scope
 from elkund.core.errors import AppError
-from elkund.core.localtime import STOCKHOLM, local_midnight, to_epoch
+from elkund.core.localtime import STOCKHOLM, local_midnight
 from elkund.customers.models import Customer
 from elkund.grid.models import Installation
-from elkund.metering.billing_reads import Window, WindowSums, window_sums
+from elkund.metering.billing_reads import DayTotal, day_totals
 from elkund.metering.domain import Quality
 from elkund.parties.models import Party
 from elkund.supply import invoice_parts as parts
@@ -51,7 +51,7 @@ from elkund.supply.suppliers import profile_of, supplier_info
 
 Render = Literal["now", "queue"]
 CHUNK = 200  # contracts per transaction of a run (billing_batch)
-DIGEST_V2 = "v2:"  # basis_digest from SQL sums (ADR 0018); without it, a hash of every value
+DIGEST_V2 = "v2:"  # basis_digest from the daily rollups (ADR 0018); without it, every value's hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,26 +243,32 @@ def _digest(values: Sequence[_Reading]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def basis_digest(lo: int, hi: int, sums: WindowSums | None) -> str:
-    """``basis_digest`` of the values stored in [lo, hi) (epoch s), from their SQL sums.
+def basis_digest(first: date, end: date, days: Mapping[date, DayTotal]) -> str:
+    """``basis_digest`` of the values of the local dates [first, end), from their daily rollups.
 
-    A correction bumps a value's ``version`` and values are never deleted, so Σ version and the
-    count change whenever anything billed here changes; Σ Wh and the estimated or missing count
-    are in it as well. ``v2:`` tells it from the first format (``_digest``), which hashed every
-    value.
+    The rollup of a day is rewritten with its values, in their transaction, and its
+    ``changed_at`` set to the time of the change: any correction, even one that moves Wh between
+    two intervals or changes only a quality, gives the day a later ``changed_at``. ``v2:`` tells
+    it from the first format (``_digest``), which hashed every value.
     """
-    count, wh, versions, not_measured = (
-        (0, 0, 0, 0) if sums is None else (sums.count, sums.wh, sums.versions, sums.not_measured)
+    text = ";".join(
+        [f"{first},{end}"]
+        + [
+            f"{day},{t.wh},{t.minutes_present},{t.estimated_count},{t.missing_count},{t.changed_at}"
+            for day, t in sorted(days.items())
+            if first <= day < end
+        ]
     )
-    text = f"{lo},{hi},{count},{wh},{versions},{not_measured}"
     return DIGEST_V2 + hashlib.sha256(text.encode()).hexdigest()[: 64 - len(DIGEST_V2)]
 
 
 def _stored_digest(session: Session, read: SupplierRead) -> str:
-    """``basis_digest`` of what the read gave out (the same period the run's SQL sums)."""
-    lo, hi = to_epoch(read.start), to_epoch(read.end)
-    window = Window(0, read.installation, lo, hi, read.resolution.minutes, -1)
-    return basis_digest(lo, hi, window_sums(session, [window], []).get(0))
+    """``basis_digest`` of the local days the read covers (the run's rollups of them)."""
+    first = read.start.astimezone(STOCKHOLM).date()
+    last = (read.end - timedelta(microseconds=1)).astimezone(STOCKHOLM).date()
+    end = last + timedelta(days=1)
+    days = day_totals(session, [read.installation], first, end).get(read.installation, {})
+    return basis_digest(first, end, days)
 
 
 def _same_basis(stored: str, digest: str, values: Sequence[_Reading]) -> bool:

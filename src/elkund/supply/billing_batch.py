@@ -5,13 +5,14 @@ monthly run over every contract of a supplier spent about 0.1 s per invoice that
 what its contracts have in common once: the contracts, installations, products and customers in
 a query each, the supplier's parts of the document once, the gate's supplier basis of every
 installation (``supplier_reads``, still one share-log entry per read), one price grid per bidding
-zone. No value comes into Python: one ``GROUP BY`` (``metering.billing_reads``) gives each
-installation's month its count, bounds, Σ Wh, Σ Wh × price and Σ version, and the daily rollups
-give the chart's days. It takes all its numbers under one lock of the series and inserts the
-invoices and their render jobs together.
+zone. No value comes into Python: the daily rollups (``metering.billing_reads.day_totals``) give
+completeness, Σ Wh, quality, the chart's days and the correction digest; only a spot-priced
+contract's months are summed over ``meter_values``, for Σ Wh × price (one ``GROUP BY``). It takes
+all its numbers under one lock of the series and inserts the invoices and their render jobs
+together.
 
-Only the common case is handled here: a contract whose values tile its period without a missing
-or odd value, whose prices are all there, and that has no invoice with other values to credit
+Only the common case is handled here: a contract whose days are complete without a missing
+value, whose prices are all there, and that has no invoice with other values to credit
 (nor one whose digest is of the first format, ``billing._digest``). Every other contract is left
 to ``bill_contract``, in its own transaction after the chunk, which reads, refuses or credits it
 exactly as before: the fast path never has to copy an error path.
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -49,9 +50,9 @@ from elkund.metering.billing_reads import (
     DayTotal,
     PriceSlot,
     Window,
-    WindowSums,
     day_totals,
-    window_sums,
+    stored_prices,
+    window_costs,
 )
 from elkund.metering.domain import minutes_between
 from elkund.parties.models import Party
@@ -71,7 +72,6 @@ from elkund.supply.document import (
 )
 from elkund.supply.models import Contract, Product, ProductKind
 from elkund.supply.ocr import make_ocr
-from elkund.supply.prices import price_series
 from elkund.supply.rating import MonthTotal, Rating, rate_totals
 from elkund.supply.render_jobs import RENDER_JOB, write_files
 from elkund.supply.suppliers import profile_of, supplier_info
@@ -112,15 +112,19 @@ class _Issue:
 
 @dataclass(frozen=True, slots=True)
 class _Read:
-    """One due contract's checked read and the SQL sums of each month of its period."""
+    """One due contract's checked read, the daily rollups of its period's days and, priced,
+    Σ Wh × price of each month of its period (by the month's first day)."""
 
     due: _Due
     period: SupplierPeriod
-    months: list[tuple[date, Window, WindowSums | None]]
+    days: Mapping[date, DayTotal]
+    costs: dict[date, int]
 
     @property
     def value_count(self) -> int:
-        return sum(s.count for _, _, s in self.months if s is not None)
+        """The values read: a complete period's minutes over the meter's (``_try`` checks)."""
+        minutes = sum(t.minutes_present for t in self.days.values())
+        return minutes // self.period.resolution.minutes
 
 
 def bill_chunk(
@@ -165,11 +169,10 @@ def _bill_supplier(
     reads, unread = _reads(session, supplier, due, now)
     left += unread
     current = _current_digests(session, [r.due.contract.id for r in reads])
-    days = _days(session, reads)
     logged: list[tuple[SupplierPeriod, int]] = []
     issues: list[_Issue] = []
     for read in reads:
-        outcome = _try(read, current, days, shared)
+        outcome = _try(read, current, shared)
         if outcome == _LEFT:
             left.append(read.due.contract.id)
             continue
@@ -183,8 +186,8 @@ def _bill_supplier(
 def _reads(
     session: Session, supplier: Party, due: list[_Due], now: datetime
 ) -> tuple[list[_Read], list[int]]:
-    """The gate's periods and the SQL sums of the due contracts the fast path can take, and
-    the contracts it leaves: refused by the gate, clipped, or priced off the grid."""
+    """The gate's periods, daily rollups and priced sums of the due contracts the fast path can
+    take, and the contracts it leaves: refused by the gate, clipped, or not priced throughout."""
     requests = [(d.installation, local_midnight(d.start), local_midnight(d.end)) for d in due]
     periods = checked_supplier_periods(session, supplier=supplier, requests=requests, now=now)
     prices = _ZonePrices.of(session, due)
@@ -193,27 +196,39 @@ def _reads(
     left = []
     keys = itertools.count()
     for item, period in zip(due, periods, strict=True):
-        grid = prices.grids.get(item.installation.bidding_zone) if _priced(item) else None
-        if (
-            isinstance(period, AppError)
-            or (period.lo, period.hi) != (local_midnight(item.start), local_midnight(item.end))
-            or (_priced(item) and grid is None)
+        if isinstance(period, AppError) or (period.lo, period.hi) != (
+            local_midnight(item.start),
+            local_midnight(item.end),
         ):
-            left.append(item.contract.id)  # bill_contract refuses, clips or finds the price
+            left.append(item.contract.id)  # bill_contract refuses or clips
             continue
-        zone = zones[item.installation.bidding_zone] if _priced(item) else -1
-        minutes = period.resolution.minutes
-        windows = [
-            (first, Window(next(keys), item.installation.id, lo, hi, minutes, zone))
-            for first, lo, hi in _month_windows(item.start, item.end)
-        ]
+        windows = []
+        if _priced(item):
+            grid = prices.grids.get(item.installation.bidding_zone)
+            minutes = period.resolution.minutes
+            span = to_epoch(period.lo), to_epoch(period.hi)
+            if grid is None or not _covers(grid, *span, minutes):
+                left.append(item.contract.id)  # bill_contract finds the price missing
+                continue
+            zone = zones[item.installation.bidding_zone]
+            windows = [
+                (first, Window(next(keys), item.installation.id, lo, hi, minutes, zone))
+                for first, lo, hi in _month_windows(item.start, item.end)
+            ]
         taken.append((item, period, windows))
     slots = [slot for zone, n in zones.items() for slot in _slots(prices.grids[zone], n)]
-    sums = window_sums(session, [w for _, _, ws in taken for _, w in ws], slots)
-    reads = [
-        _Read(item, period, [(first, w, sums.get(w.key)) for first, w in windows])
-        for item, period, windows in taken
-    ]
+    costs = window_costs(session, [w for _, _, ws in taken for _, w in ws], slots)
+    days = _days(session, [item for item, _, _ in taken])
+    reads = []
+    for item, period, windows in taken:
+        if costs is None and windows:
+            left.append(item.contract.id)  # a sum beyond int64: rate's Decimals take it
+            continue
+        own = {first: (costs or {}).get(w.key, 0) for first, w in windows}
+        stored = days.get(item.installation.id, {})
+        # the chunk's days span every due period: this contract's own only
+        period_days = {d: t for d, t in stored.items() if item.start <= d < item.end}
+        reads.append(_Read(item, period, period_days, own))
     return reads, left
 
 
@@ -232,50 +247,32 @@ def _month_windows(start: date, end: date) -> list[tuple[date, int, int]]:
 
 
 def _try(
-    read: _Read,
-    current: dict[tuple[int, date], str],
-    days: dict[int, dict[date, DayTotal]],
-    shared: _SupplierParts,
+    read: _Read, current: dict[tuple[int, date], str], shared: _SupplierParts
 ) -> _Issue | _Outcome:
     """The invoice to issue, ``_KEPT`` when the current one stands, or ``_LEFT``."""
     item = read.due
-    if not all(s is not None and _tiles(w, s) for _, w, s in read.months):
-        return _LEFT  # incomplete or odd values: bill_contract refuses or rates them (SUP-7)
-    digest = _digest(read)
+    if not _complete(item, read.days):
+        return _LEFT  # incomplete: bill_contract refuses or rates it (SUP-7)
+    digest = basis_digest(item.start, item.end, read.days)
     before = current.get((item.contract.id, item.start))
     if before is not None:
         if not before.startswith(DIGEST_V2):
             return _LEFT  # issued with the first digest format: bill_contract compares that
         return _KEPT if before == digest else _LEFT  # corrected values: bill_contract credits
-    usage = _daily_usage(item, days.get(item.installation.id, {}), read)
-    if usage is None:
-        return _LEFT
+    usage = _daily_usage(item, read.days)
     return _Issue(item, _document(item, shared, _rating(read), usage), digest)
 
 
-def _tiles(window: Window, sums: WindowSums) -> bool:
-    """Whether a window's values are exactly one clean value per interval of its resolution
-    (intervals counted from its UTC bounds: 92 quarters on a 23-hour day, 100 on a 25-hour
-    one), priced where a price is needed. Starts are unique, on the grid and inside the
-    window, so the right count means no interval is missing."""
-    step = window.minutes * 60
-    return (
-        sums.count * step == window.hi - window.lo
-        and sums.first == window.lo
-        and sums.last == window.hi - step
-        and sums.odd == 0
-        and sums.refused == 0
-        and sums.unpriced == 0
-    )
-
-
-def _digest(read: _Read) -> str:
-    """``billing.basis_digest`` of the whole period: the months' sums added up."""
-    totals = [s for _, _, s in read.months if s is not None]
-    combined = WindowSums(
-        *(sum(getattr(s, f.name) for s in totals) for f in dataclasses.fields(WindowSums))
-    )
-    return basis_digest(read.months[0][1].lo, read.months[-1][1].hi, combined)
+def _complete(item: _Due, days: Mapping[date, DayTotal]) -> bool:
+    """SUP-7 from the daily rollups: every local day of the period present, none of its values
+    missing and its minutes covered (1380 and 1500 on the DST days). Starts are unique, on the
+    meter's grid and of its resolution (ingest refuses anything else), so the minutes cannot
+    add up with an interval missing."""
+    for day, minutes in _local_days(item.start, item.end):
+        total = days.get(day)
+        if total is None or total.missing_count or total.minutes_present != minutes:
+            return False
+    return True
 
 
 # --- loading -------------------------------------------------------------------------------------
@@ -355,6 +352,8 @@ class _ZonePrices:
 
 
 def _grid(session: Session, zone: str, start: date, end: date) -> _Grid | None:
+    """``price_series``'s prices of [start, end) on the grid, from the stored integers: an
+    hourly price only where no quarter of its hour has one (the quarters win)."""
     base, stop = to_epoch(local_midnight(start)), to_epoch(local_midnight(end))
     size = (stop - base) // _QUARTER_S
     grid = _Grid(
@@ -364,23 +363,39 @@ def _grid(session: Session, zone: str, start: date, end: date) -> _Grid | None:
         np.zeros(size, np.int64),
         np.zeros(size, np.bool_),
     )
-    for point in price_series(session, zone, local_midnight(start), local_midnight(end)):
-        begin = to_epoch(point.start)
-        scaled = point.ore_per_kwh.scaleb(7)
-        minutes = 15 if point.resolution == "PT15M" else 60
-        if scaled != scaled.to_integral_value() or begin % (minutes * 60):
-            return None  # off the grid or finer than stored: rate() says what is wrong
-        at = (begin - base) // _QUARTER_S
-        if minutes == 15:
-            if 0 <= at < size:
-                grid.quarter[at], grid.has_quarter[at] = int(scaled), True
-        else:
-            lo, hi = max(at, 0), min(at + 4, size)
-            grid.hourly[lo:hi], grid.has_hourly[lo:hi] = int(scaled), True
+    rows = stored_prices(session, zone, base - 3600, stop)  # an hour begun before ``start``
+    if not rows:
+        return grid  # no price: every value unpriced, left to rate
+    starts, minutes, prices = (np.array(column, np.int64) for column in zip(*rows, strict=True))
+    if (starts % (minutes * 60)).any():
+        return None  # off the grid: rate() says what is wrong
+    inside = starts + minutes * 60 > base
+    quarter = inside & (minutes == 15)
+    hours_with_quarters = np.unique(starts[quarter] - starts[quarter] % 3600)
+    hourly = inside & (minutes == 60) & ~np.isin(starts, hours_with_quarters)
+    at = (starts[quarter] - base) // _QUARTER_S
+    keep = (at >= 0) & (at < size)
+    grid.quarter[at[keep]], grid.has_quarter[at[keep]] = prices[quarter][keep], True
+    for k in range(4):
+        at = (starts[hourly] - base) // _QUARTER_S + k
+        keep = (at >= 0) & (at < size)
+        grid.hourly[at[keep]], grid.has_hourly[at[keep]] = prices[hourly][keep], True
     largest = max(int(np.abs(grid.quarter).max(initial=0)), int(np.abs(grid.hourly).max(initial=0)))
     if 16 * largest >= _PRICE_LIMIT:  # an hour's four quarters, each 4 × price
         return None  # beyond the staged integers: rate's Decimals take it
     return grid
+
+
+def _covers(grid: _Grid, lo: int, hi: int, minutes: int) -> bool:
+    """Whether every interval of ``minutes`` in [lo, hi) (epoch s) has the price ``_slots``
+    stages for it: a quarter its own or its hour's, an hour its own or all four quarters'."""
+    first, stop = (lo - grid.base) // _QUARTER_S, (hi - grid.base) // _QUARTER_S
+    if first < 0 or stop > grid.quarter.size:
+        return False
+    if minutes == 15:
+        return bool((grid.has_quarter[first:stop] | grid.has_hourly[first:stop]).all())
+    quarters = grid.has_quarter[first:stop].reshape(-1, 4).all(1)
+    return bool((grid.has_hourly[first:stop:4] | quarters).all())
 
 
 def _slots(grid: _Grid | None, zone: int) -> list[PriceSlot]:
@@ -413,19 +428,22 @@ def _slots(grid: _Grid | None, zone: int) -> list[PriceSlot]:
 
 
 def _rating(read: _Read) -> Rating:
-    """``rate_totals`` of the SQL sums: exactly the totals ``rate`` builds value by value."""
+    """``rate_totals`` of the months' sums: exactly the totals ``rate`` builds value by value."""
     item = read.due
+    months = _month_bounds(item.start, item.end)
+    wh = dict.fromkeys(months, 0)
+    for day, total in read.days.items():
+        wh[max(m for m in months if m <= day)] += total.wh
     totals = {
-        first: MonthTotal(sums.wh, Decimal(sums.cost) / _COST_DIVISOR)
-        for first, _, sums in read.months
-        if sums is not None
+        first: MonthTotal(wh[first], Decimal(read.costs.get(first, 0)) / _COST_DIVISOR)
+        for first in months
     }
     return rate_totals(
         terms=_terms(item.product),
         start=item.start,
         end=item.end,
         months=totals,
-        based_on_actual=all(s is not None and s.not_measured == 0 for _, _, s in read.months),
+        based_on_actual=not any(t.estimated_count for t in read.days.values()),
         bidding_zone=item.installation.bidding_zone,
     )
 
@@ -439,35 +457,22 @@ def _month_bounds(start: date, end: date) -> list[date]:
     return months
 
 
-def _days(session: Session, reads: Sequence[_Read]) -> dict[int, dict[date, DayTotal]]:
-    if not reads:
+def _days(session: Session, due: Sequence[_Due]) -> dict[int, dict[date, DayTotal]]:
+    if not due:
         return {}
     return day_totals(
         session,
-        sorted({r.due.installation.id for r in reads}),
-        min(r.due.start for r in reads),
-        max(r.due.end for r in reads),
+        sorted({d.installation.id for d in due}),
+        min(d.start for d in due),
+        max(d.end for d in due),
     )
 
 
-def _daily_usage(
-    item: _Due, days: dict[date, DayTotal], read: _Read
-) -> tuple[UsagePoint, ...] | None:
-    """As ``billing._daily_usage``: Σ kWh per local day, from the daily rollups (SUP-10), or
-    None when they do not add up to the period's complete values (left to ``bill_contract``)."""
-    wanted = _local_days(item.start, item.end)
-    found = [days.get(day) for day, _ in wanted]
-    complete = all(
-        total is not None and total.missing_count == 0 and total.minutes_present == minutes
-        for (_, minutes), total in zip(wanted, found, strict=True)
-    )
-    period_wh = sum(s.wh for _, _, s in read.months if s is not None)
-    if not complete or sum(t.wh for t in found if t is not None) != period_wh:
-        return None
+def _daily_usage(item: _Due, days: Mapping[date, DayTotal]) -> tuple[UsagePoint, ...]:
+    """As ``billing._daily_usage``: Σ kWh per local day of a complete period (SUP-10)."""
     return tuple(
-        UsagePoint(str(day.day), Decimal(total.wh).scaleb(-3), None)
-        for (day, _), total in zip(wanted, found, strict=True)
-        if total is not None
+        UsagePoint(str(day.day), Decimal(days[day].wh).scaleb(-3), None)
+        for day, _ in _local_days(item.start, item.end)
     )
 
 
