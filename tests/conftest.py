@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -93,3 +94,25 @@ def committed(engine: Engine) -> Iterator[sessionmaker[Session]]:
     with engine.begin() as connection:
         for table in reversed(metadata.sorted_tables):
             connection.execute(table.delete())
+
+
+@pytest.fixture
+def cli_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[sessionmaker[Session]]:
+    """A migrated SQLite file that ``elkund`` commands use (ELKUND_DATABASE_URL, ELKUND_VAR_DIR),
+    with sessions on it for setting up and checking what the commands did."""
+    from typer.testing import CliRunner
+
+    from elkund.cli.main import app
+    from elkund.core.settings import get_settings
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("ELKUND_DATABASE_URL", url)
+    monkeypatch.setenv("ELKUND_VAR_DIR", str(tmp_path / "var"))
+    get_settings.cache_clear()
+    assert CliRunner().invoke(app, ["db", "upgrade"]).exit_code == 0
+    engine = create_db_engine(url)
+    yield make_session_factory(engine)
+    engine.dispose()
+    get_settings.cache_clear()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
@@ -11,24 +10,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from elkund.cli import app
-from elkund.core.db import create_db_engine, make_session_factory
-from elkund.core.settings import get_settings
 from tests.supply.test_billing import seed
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[sessionmaker[Session]]:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("ELKUND_DATABASE_URL", url)
-    monkeypatch.setenv("ELKUND_VAR_DIR", str(tmp_path / "var"))
-    get_settings.cache_clear()
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    engine = create_db_engine(url)
-    yield make_session_factory(engine)
-    engine.dispose()
-    get_settings.cache_clear()
+def factory(cli_database: sessionmaker[Session]) -> sessionmaker[Session]:
+    return cli_database
 
 
 def test_the_run_prints_the_months_invoices_and_a_rerun_creates_none(

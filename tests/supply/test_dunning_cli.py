@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from typer.testing import CliRunner
 
 from elkund.cli import app
 from elkund.cli import dunning as dunning_cli
-from elkund.core.db import create_db_engine, make_session_factory, session_scope
+from elkund.core.db import session_scope
 from elkund.core.settings import get_settings
 from tests.supply.test_dunning import NOTICE_DAY, REMINDER_DAY, overdue_invoice
 
@@ -21,16 +20,8 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[sessionmaker[Session]]:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("ELKUND_DATABASE_URL", url)
-    monkeypatch.setenv("ELKUND_VAR_DIR", str(tmp_path / "var"))
-    get_settings.cache_clear()
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    engine = create_db_engine(url)
-    yield make_session_factory(engine)
-    engine.dispose()
-    get_settings.cache_clear()
+def factory(cli_database: sessionmaker[Session]) -> sessionmaker[Session]:
+    return cli_database
 
 
 def invoice_number(factory: sessionmaker[Session]) -> str:

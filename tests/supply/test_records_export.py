@@ -6,7 +6,6 @@ import csv
 import hashlib
 import io
 import subprocess
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -19,8 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from elkund.cli import app
-from elkund.core.db import create_db_engine, make_session_factory, session_scope
-from elkund.core.settings import get_settings
+from elkund.core.db import session_scope
 from elkund.customers.identity import format_number
 from elkund.supply.models import NoticeKind, NoticeStatus, SupplyNotice
 from elkund.supply.ocr import make_ocr
@@ -317,16 +315,8 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[sessionmaker[Session]]:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("ELKUND_DATABASE_URL", url)
-    monkeypatch.setenv("ELKUND_VAR_DIR", str(tmp_path / "var"))
-    get_settings.cache_clear()
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    engine = create_db_engine(url)
-    yield make_session_factory(engine)
-    engine.dispose()
-    get_settings.cache_clear()
+def factory(cli_database: sessionmaker[Session]) -> sessionmaker[Session]:
+    return cli_database
 
 
 def test_sup_25_cli_writes_the_export_and_refuses_the_same_directory_again(

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import orjson
 import pytest
@@ -14,8 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from elkund.cli import app
-from elkund.core.db import create_db_engine, make_session_factory, session_scope
-from elkund.core.settings import get_settings
+from elkund.core.db import session_scope
 from elkund.supply.billing_models import Invoice
 from elkund.supply.models import SupplyNotice
 from elkund.supply.retention import (
@@ -187,16 +184,8 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[sessionmaker[Session]]:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("ELKUND_DATABASE_URL", url)
-    monkeypatch.setenv("ELKUND_VAR_DIR", str(tmp_path / "var"))
-    get_settings.cache_clear()
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    engine = create_db_engine(url)
-    yield make_session_factory(engine)
-    engine.dispose()
-    get_settings.cache_clear()
+def factory(cli_database: sessionmaker[Session]) -> sessionmaker[Session]:
+    return cli_database
 
 
 def test_cli_retention_is_a_dry_run_and_apply_is_refused(factory: sessionmaker[Session]) -> None:
