@@ -458,3 +458,83 @@ def test_a_new_occupant_never_sees_the_previous_occupants_values(
     assert len(_rows(page)) == 2  # 3 and 4 June only
     rows = download.content.decode("utf-8-sig").splitlines()[1:]
     assert len(rows) == 2
+
+
+# --- Cached pages ------------------------------------------------------------------------------
+
+
+def _session_of(committed: sessionmaker[Session], person_number: str) -> str:
+    with session_scope(committed) as session:
+        started = start_person_session(
+            session, person_number=person_number, now=utcnow(), settings=AuthSettings()
+        )
+        return started.token
+
+
+def _csrf(page: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
+def test_a_repeated_view_is_the_same_page_from_the_page_cache(
+    client: TestClient, world: World
+) -> None:
+    params = {"resolution": "P1D", "from": "2025-02-01", "to": "2025-03-31"}
+    consumption.clear_caches()
+    first = client.get(PAGE.format(world.mine), params=params)
+    assert len(consumption.PAGES) == 1
+    again = client.get(PAGE.format(world.mine), params=params)
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again.headers["content-encoding"] == first.headers["content-encoding"] == "gzip"
+    assert again.headers["cache-control"] == "no-store"
+    assert len(consumption.PAGES) == 1
+
+
+def test_a_cached_page_is_never_sent_to_another_customer(
+    client: TestClient, world: World, committed: sessionmaker[Session]
+) -> None:
+    """EU-5: the holding is checked before the cache: a stranger with the same address gets 404."""
+    params = {"resolution": "P1D", "from": "2025-03-01", "to": "2025-03-01"}
+    mine = client.get(PAGE.format(world.mine), params=params)
+    assert mine.status_code == 200
+    assert client.get(PAGE.format(world.mine), params=params).status_code == 200
+    client.cookies.set(SESSION_COOKIE, _session_of(committed, fake_personnummer("19700101", 971)))
+    stranger = client.get(PAGE.format(world.mine), params=params)
+    assert stranger.status_code == 404
+    assert "9,600" not in stranger.text
+
+
+def test_a_cached_page_is_never_sent_to_another_session(
+    client: TestClient, world: World, committed: sessionmaker[Session]
+) -> None:
+    """Each session's page carries its own CSRF token, even for the same customer and view."""
+    params = {"resolution": "P1D", "from": "2025-03-01", "to": "2025-03-01"}
+    first = client.get(PAGE.format(world.mine), params=params).text
+    client.cookies.set(SESSION_COOKIE, _session_of(committed, fake_personnummer("19800101", 970)))
+    second = client.get(PAGE.format(world.mine), params=params).text
+    assert _csrf(first) != _csrf(second)
+    assert _cells(_rows(first)[0]) == _cells(_rows(second)[0])
+
+
+def test_a_cached_page_needs_a_live_session(client: TestClient, world: World) -> None:
+    params = {"resolution": "P1D", "from": "2025-03-01", "to": "2025-03-01"}
+    assert client.get(PAGE.format(world.mine), params=params).status_code == 200
+    client.cookies.set(SESSION_COOKIE, "not-a-session")
+    response = client.get(PAGE.format(world.mine), params=params, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/logga-in")
+
+
+def test_a_cached_page_shows_a_corrected_value_at_once(
+    client: TestClient, world: World, committed: sessionmaker[Session]
+) -> None:
+    """SUP-12: the page cache is keyed by the values' version, as the fragment cache is."""
+    params = {"resolution": "P1D", "from": "2025-02-01", "to": "2025-03-31"}
+    for _ in range(2):  # the second view comes from the page cache
+        page = client.get(PAGE.format(world.mine), params=params).text
+        assert _cells(_rows(page)[28])[1] == "9,600"  # 1 March
+    _load_correction(committed, day_file(world.mine, date(2025, 3, 1), date(2025, 3, 2), wh=200))
+    after = client.get(PAGE.format(world.mine), params=params).text
+    assert _cells(_rows(after)[28])[1] == "19,200"

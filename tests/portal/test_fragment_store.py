@@ -60,10 +60,10 @@ def client(engine: Engine) -> Iterator[TestClient]:
         if not any(getattr(r, "path", "") == "/logga-in" for r in app.routes):
             install(app)
         app.include_router(consumption.router)
-    consumption.RESULTS.clear()
+    consumption.clear_caches()
     with TestClient(app) as test_client:
         yield test_client
-    consumption.RESULTS.clear()
+    consumption.clear_caches()
 
 
 @pytest.fixture
@@ -178,7 +178,7 @@ def test_a_corrected_value_shows_at_once_although_an_older_fragment_is_stored(
         _day_cells(client.get(PAGE.format(world.mine), params=_year(world)).text, world.last)[1]
         == "9,600"
     )
-    consumption.RESULTS.clear()  # as in another server process: only the store is left
+    consumption.clear_caches()  # as in another server process: only the store is left
     _import(committed, day_file(world.mine, world.last, world.last + timedelta(days=1), wh=200))
     page = client.get(PAGE.format(world.mine), params=_year(world))  # the job has not run yet
     assert _day_cells(page.text, world.last)[1] == "19,200"

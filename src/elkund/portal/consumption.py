@@ -45,7 +45,7 @@ from elkund.portal.auth import ActingCustomer
 from elkund.portal.auth.pages import finish_page, templates, words
 from elkund.portal.components import chart, downloads, formatting, i18n
 from elkund.portal.components.chart import consumption_chart, data_table, table_body, total_row
-from elkund.portal.components.fragments import FragmentCache
+from elkund.portal.components.fragments import FragmentCache, LruCache
 from elkund.portal.components.i18n import LANG_PARAM, LANGUAGES, Lang, language_of, translate
 
 
@@ -209,11 +209,72 @@ def consumption_page(
         context["error"] = error.message(lang)
         return _render(request, "consumption/page.html", context, status=422)
     context |= _form(choice)
-    context["results"] = _results(session, installation, metered, choice, since, lang)
-    return _render(request, "consumption/page.html", context)
+    version = _version(session, installation.id, choice)
+    key = _page_key(request, customer, installation, choice, since, lang, version)
+    cached = PAGES.get(key)
+    if cached is not None:
+        return _cached_page(request, cached)
+    context["results"] = _results(session, installation, metered, choice, since, lang, version)
+    response = _render(request, "consumption/page.html", context)
+    if _keepable(response):
+        PAGES.put(key, (bytes(response.body), "content-encoding" in response.headers))
+    return response
 
 
 RESULTS = FragmentCache(size=512)
+PAGES: LruCache[tuple[bytes, bool]] = LruCache(size=256)
+"""Whole Förbrukning pages as sent (gzipped when long), so a repeated view skips the page
+template and the compression. Looked up only after the session, the acting customer's holding
+of the installation and the values' version are checked, as for every view; the key holds the
+session's own CSRF token (the page's sign-out form carries it), so a page is only ever sent again
+to the session it was made for, and the version, so new or corrected values show at once."""
+
+
+def clear_caches() -> None:
+    """Forget every cached fragment and page (as a new server process would)."""
+    RESULTS.clear()
+    PAGES.clear()
+
+
+def _page_key(
+    request: Request,
+    customer: Customer,
+    installation: Installation,
+    choice: Choice,
+    since: date,
+    lang: Lang,
+    version: tuple[int, ...],
+) -> tuple[object, ...]:
+    """Everything a Förbrukning page is made from. The address (with its query) gives the form's
+    echo and the language link; ``choice`` pins the dates, which move with today by default."""
+    page = (
+        request.url.path,
+        request.url.query,
+        _accepts_gzip(request.headers.get("accept-encoding")),
+    )
+    session = (
+        getattr(request.state, "csrf_token", None),
+        customer.id,
+        request.app.state.settings.env,
+    )
+    held = (installation.id, installation.gsrn, installation.resolution, since)
+    return (*page, *session, *held, choice, lang, version)
+
+
+def _keepable(response: HTMLResponse) -> bool:
+    """Gzipped or short pages only: a long plain page (~270 kB) is not worth its memory."""
+    return response.status_code == 200 and (
+        "content-encoding" in response.headers or len(response.body) < GZIP_FROM
+    )
+
+
+def _cached_page(request: Request, cached: tuple[bytes, bool]) -> HTMLResponse:
+    body, gzipped = cached
+    response = HTMLResponse(body)
+    finish_page(request, response)  # per request: the headers and the ``lang`` cookie
+    if gzipped:
+        _mark_gzipped(response)
+    return response
 
 
 def _results_format() -> str:
@@ -238,10 +299,10 @@ def _results(
     choice: Choice,
     since: date,
     lang: Lang,
+    version: tuple[int, ...],
 ) -> Markup:
     """The chart and table, rendered once per version of the values they show: from this
     process's cache, else from the fragments rendered ahead of time, else rendered now."""
-    version = _version(session, installation.id, choice)
     key = (installation.id, choice, since, lang, version)
 
     def stored_or_render() -> Markup:
@@ -507,10 +568,14 @@ def _gzipped(request: Request, response: HTMLResponse) -> HTMLResponse:
     if len(response.body) < GZIP_FROM or not _accepts_gzip(request.headers.get("accept-encoding")):
         return response
     response.body = gzip.compress(response.body, compresslevel=1, mtime=0)
+    _mark_gzipped(response)
+    return response
+
+
+def _mark_gzipped(response: HTMLResponse) -> None:
     response.headers["Content-Length"] = str(len(response.body))
     response.headers["Content-Encoding"] = "gzip"
     response.headers.add_vary_header("Accept-Encoding")
-    return response
 
 
 def _accepts_gzip(header: str | None) -> bool:
