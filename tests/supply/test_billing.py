@@ -20,7 +20,13 @@ from elkund.core.db import session_scope
 from elkund.core.localtime import local_midnight, to_epoch
 from elkund.core.types import UtcTimestamp
 from elkund.grid.models import Installation
-from elkund.metering.billing_reads import DayTotal, PriceSlot, Window, window_costs
+from elkund.metering.billing_reads import (
+    DayTotal,
+    PriceSlot,
+    Window,
+    stored_window_costs,
+    window_costs,
+)
 from elkund.metering.domain import Resolution
 from elkund.metering.formats import FileFormat
 from elkund.metering.repository import fetch_values, refresh_days
@@ -181,9 +187,10 @@ def test_sup_6_a_business_customer_also_gets_peppol_ubl(
 # --- set-based runs (billing_batch, ADR 0018) ----------------------------------------------------
 
 
-def _mixed_world(committed: sessionmaker[Session]) -> str:
+def _mixed_world(committed: sessionmaker[Session], quarters_from: date = date(2025, 3, 16)) -> str:
     """Fixed, dynamic and variable contracts on quarter-hour and hourly meters in March 2025
-    (DST), hourly prices to the 15th and quarter prices after, uneven values and prices."""
+    (DST), hourly prices to ``quarters_from`` and quarter prices after, uneven values and
+    prices."""
     with session_scope(committed, write=True) as session:
         supplier = make_supplier(session)
         make_supplier_profile(session, supplier)
@@ -215,7 +222,7 @@ def _mixed_world(committed: sessionmaker[Session]) -> str:
                 start=MARCH,
                 now=datetime(2025, 2, 1, tzinfo=UTC),
             ).contract
-        price_store.insert_new(session, _uneven_prices(), now=RUN_AT)
+        price_store.insert_new(session, _uneven_prices(quarters_from), now=RUN_AT)
         return supplier.org_number
 
 
@@ -233,11 +240,11 @@ def _uneven(
     return rows
 
 
-def _uneven_prices() -> list[price_store.RawPrice]:
+def _uneven_prices(quarters_from: date) -> list[price_store.RawPrice]:
     """öre/kWh × 10^7 with seven decimals used, some negative."""
     first, middle = (
         to_epoch(local_midnight(MARCH)) - 3600,
-        to_epoch(local_midnight(date(2025, 3, 16))),
+        to_epoch(local_midnight(quarters_from)),
     )
     end = to_epoch(local_midnight(date(2025, 4, 1)))
     hours = [(s, "PT60M") for s in range(first, middle, 3600)]
@@ -286,14 +293,36 @@ def _run(committed: sessionmaker[Session], org: str, tmp_path: Path) -> RunResul
     )
 
 
+@pytest.mark.parametrize(
+    "quarters_from",
+    [date(2025, 3, 16), MARCH, date(2025, 4, 1)],
+    ids=["mixed-prices", "quarter-prices", "hourly-prices"],
+)
 def test_a_set_based_run_issues_what_billing_one_contract_at_a_time_issues(
-    committed: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    committed: sessionmaker[Session],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    quarters_from: date,
 ) -> None:
     """The chunked run and ``bill_contract`` give the same documents, digests and share-log
-    entries (one per installation read, EU-3) for fixed, dynamic and variable prices."""
-    org = _mixed_world(committed)
+    entries (one per installation read, EU-3) for fixed, dynamic and variable prices. Prices
+    of a meter's own resolution throughout (quarter or hourly prices only) are summed on
+    PostgreSQL against the stored prices themselves (``stored_window_costs``), mixed ones
+    against staged prices: both as ``rate`` prices each value."""
+    org = _mixed_world(committed, quarters_from)
     one_by_one = _left_to_bill_contract(monkeypatch)
+    direct: list[int] = []
+
+    def stored(session: Session, windows: list[Window], zones: list[str]) -> dict[int, int]:
+        direct.extend(w.installation_id for w in windows)
+        return stored_window_costs(session, windows, zones)
+
+    monkeypatch.setattr(billing_batch, "stored_window_costs", stored)
     result = _run(committed, org, tmp_path)
+    postgres = committed.kw["bind"].dialect.name == "postgresql"
+    # on PostgreSQL the priced contracts (dynamic, variable) on the meters of the prices' own
+    # resolution; SQLite always stages
+    assert len(direct) == (2 if postgres and quarters_from != date(2025, 3, 16) else 0)
     assert (result.refused, one_by_one) == ([], [])  # every contract billed in the chunk
     assert sorted(i.number for i in result.invoices) == [f"{n:08d}" for n in range(1, 7)]
     batch = _issued(committed)

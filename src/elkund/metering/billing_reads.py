@@ -6,7 +6,8 @@ on a re-run; and the daily usage for the invoice's chart (SUP-10). Bringing ever
 Python for that cost more than the whole set-based baseline. The daily rollups
 ``meter_value_days`` (rewritten with the values, in their transaction) give all of it but the
 price product: ``day_totals``. Only spot-priced windows scan ``meter_values``, for Σ Wh × price
-alone: ``window_costs``, the baseline's own shape.
+alone: ``window_costs`` against staged prices, or on PostgreSQL, where the stored prices are the
+meter's own resolution throughout, ``stored_window_costs`` against ``day_ahead_prices`` itself.
 """
 
 from __future__ import annotations
@@ -112,6 +113,57 @@ def window_costs(
             raise
         return None
     return {int(key): (_exact(hi) << PRICE_SPLIT) + _exact(lo) for key, hi, lo in rows}
+
+
+def stored_window_costs(
+    session: Session, windows: Sequence[Window], zones: Sequence[str]
+) -> dict[int, int]:
+    """PostgreSQL: ``window_costs`` of windows whose every interval has a stored price of the
+    meter's own resolution (the caller checks), joined to ``day_ahead_prices`` itself.
+
+    A query per span, zone and resolution (a monthly run has one per zone) in the baseline's
+    shape: a regular table and constant bounds let the planner scan in parallel, which a
+    temporary table forbids. Each value is priced 4 × its stored price, as ``_slots`` stages
+    it, split as there so that no product leaves int64; PostgreSQL sums int8 as exact numerics.
+    """
+    groups: dict[tuple[int, int, int, int], list[Window]] = {}
+    for window in windows:
+        groups.setdefault((window.zone, window.minutes, window.lo, window.hi), []).append(window)
+    costs: dict[int, int] = {}
+    for (zone, minutes, lo, hi), members in groups.items():
+        sums = _stored_costs(
+            session, zones[zone], minutes, lo, hi, {w.installation_id for w in members}
+        )
+        costs |= {w.key: sums[w.installation_id] for w in members if w.installation_id in sums}
+    return costs
+
+
+_STORED_COSTS = text(
+    "SELECT m.installation_id, sum(m.wh::int8 * ((4 * p.price_ore_per_kwh) >> :split)),"
+    " sum(m.wh::int8 * ((4 * p.price_ore_per_kwh) & :mask))"
+    " FROM meter_values m JOIN day_ahead_prices p ON p.start = m.start"
+    " WHERE p.zone = :zone AND p.resolution = :resolution"
+    " AND m.start >= :lo AND m.start < :hi"
+    " AND m.installation_id = ANY(CAST(:installations AS int4[]))"
+    " GROUP BY m.installation_id"
+)
+
+
+def _stored_costs(
+    session: Session, zone: str, minutes: int, lo: int, hi: int, installations: set[int]
+) -> dict[int, int]:
+    """Σ Wh × 4 · stored price of each installation's values in [lo, hi), by installation."""
+    parameters = {
+        "split": PRICE_SPLIT,
+        "mask": (1 << PRICE_SPLIT) - 1,
+        "zone": zone,
+        "resolution": "PT15M" if minutes == 15 else "PT60M",
+        "lo": from_epoch(lo),
+        "hi": from_epoch(hi),
+        "installations": sorted(installations),
+    }
+    rows = session.execute(_STORED_COSTS, parameters)
+    return {int(i): (_exact(high) << PRICE_SPLIT) + _exact(low) for i, high, low in rows}
 
 
 def _price_row(price: PriceSlot, instant: Any) -> tuple[object, ...]:
