@@ -357,24 +357,20 @@ def _daily_usage(values: Sequence[_Reading]) -> tuple[UsagePoint, ...]:
 # --- issuing -------------------------------------------------------------------------------------
 
 
-def _issue(
-    session: Session,
+def invoice_columns(
     doc: InvoiceDocument,
     contract: Contract,
+    *,
+    sequence: int,
     month: date,
     digest: str,
-    output: Path,
-    render: Render,
-    now: datetime,
-    credits: Invoice | None = None,
-) -> Invoice:
-    sequence = _next_sequence(session, contract.supplier_id)
-    number = f"{sequence:08d}"
-    doc = dataclasses.replace(doc, number=number, ocr=make_ocr(number))
-    invoice = Invoice(
+    credits_id: int | None = None,
+) -> dict[str, object]:
+    """The stored invoice's columns: one place for the per-contract and the chunked paths."""
+    return dict(
         supplier_id=contract.supplier_id,
         sequence=sequence,
-        number=number,
+        number=doc.number,
         kind=doc.kind.value,
         status="issued",
         contract_id=contract.id,
@@ -391,8 +387,35 @@ def _issue(
         total=doc.total,
         consumption_wh=int(doc.consumption_kwh * 1000),
         basis_digest=digest,
-        credits_invoice_id=credits.id if credits else None,
-        document=orjson.dumps(dataclasses.asdict(doc), default=str).decode(),
+        credits_invoice_id=credits_id,
+        # orjson writes the dataclasses as ``dataclasses.asdict`` would, without its copies.
+        document=orjson.dumps(doc, default=str).decode(),
+    )
+
+
+def _issue(
+    session: Session,
+    doc: InvoiceDocument,
+    contract: Contract,
+    month: date,
+    digest: str,
+    output: Path,
+    render: Render,
+    now: datetime,
+    credits: Invoice | None = None,
+) -> Invoice:
+    sequence = _next_sequence(session, contract.supplier_id)
+    number = f"{sequence:08d}"
+    doc = dataclasses.replace(doc, number=number, ocr=make_ocr(number))
+    invoice = Invoice(
+        **invoice_columns(
+            doc,
+            contract,
+            sequence=sequence,
+            month=month,
+            digest=digest,
+            credits_id=credits.id if credits else None,
+        )
     )
     session.add(invoice)
     session.flush()

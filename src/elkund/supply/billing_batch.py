@@ -32,7 +32,6 @@ from typing import Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-import orjson
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
@@ -60,7 +59,14 @@ from elkund.metering.domain import minutes_between
 from elkund.parties.models import Party
 from elkund.supply import invoice_parts as parts
 from elkund.supply.benchmark import BenchmarkCategory, benchmark_kwh
-from elkund.supply.billing import DIGEST_V2, Render, _terms, basis_digest, billing_period
+from elkund.supply.billing import (
+    DIGEST_V2,
+    Render,
+    _terms,
+    basis_digest,
+    billing_period,
+    invoice_columns,
+)
 from elkund.supply.billing_models import Invoice, InvoiceSeries
 from elkund.supply.billing_period import add_months, check_interval
 from elkund.supply.contracts import contract_info
@@ -605,7 +611,15 @@ def _issue_all(
     for sequence, issue in enumerate(issues, start=first):
         number = f"{sequence:08d}"
         docs[sequence] = dataclasses.replace(issue.doc, number=number, ocr=make_ocr(number))
-        rows.append(_invoice_row(issue, docs[sequence], sequence, month))
+        rows.append(
+            invoice_columns(
+                docs[sequence],
+                issue.due.contract,
+                sequence=sequence,
+                month=month,
+                digest=issue.digest,
+            )
+        )
     session.execute(insert(Invoice), rows)  # one executemany: no ids back, so read them
     numbered = select(Invoice.sequence, Invoice.id).where(
         Invoice.supplier_id == supplier.id,
@@ -641,33 +655,3 @@ def _take_sequences(session: Session, supplier_id: int, count: int) -> int:
     )
     session.expire(series)
     return first
-
-
-def _invoice_row(
-    issue: _Issue, doc: InvoiceDocument, sequence: int, month: date
-) -> dict[str, object]:
-    contract = issue.due.contract
-    return dict(
-        supplier_id=contract.supplier_id,
-        sequence=sequence,
-        number=doc.number,
-        kind=doc.kind.value,
-        status="issued",
-        contract_id=contract.id,
-        installation_id=contract.installation_id,
-        customer_id=contract.customer_id,
-        billing_month=month,
-        period_start=doc.period_start,
-        period_end=doc.period_end,
-        issue_date=doc.issue_date,
-        due_date=doc.due_date,
-        ocr=doc.ocr,
-        net=doc.net,
-        vat=doc.vat,
-        total=doc.total,
-        consumption_wh=int(doc.consumption_kwh * 1000),
-        basis_digest=issue.digest,
-        credits_invoice_id=None,
-        # orjson serialises the dataclasses as ``dataclasses.asdict`` would, without its copies.
-        document=orjson.dumps(doc, default=str).decode(),
-    )
