@@ -10,12 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-
-from elkund.portal.components.formatting import format_date
-from elkund.supply.pdf import TEMPLATES
+from elkund.supply.pdf import TEMPLATES, environment
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +44,7 @@ class Letter:
 
 def letter_html(letter: Letter) -> str:
     return (
-        _environment()
+        environment()
         .get_template("letter.html")
         .render(letter=letter, css=(TEMPLATES / "invoice.css").read_text(encoding="utf-8"))
     )
@@ -59,15 +55,3 @@ def letter_pdf(letter: Letter) -> bytes:
 
     pdf: bytes = HTML(string=letter_html(letter)).write_pdf()
     return pdf
-
-
-@cache
-def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["datum"] = lambda day: format_date(day, "sv")
-    return env

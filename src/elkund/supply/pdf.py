@@ -31,7 +31,7 @@ PIE_COLOURS = ("#1f5f99", "#7ab6e0", "#f2c230", "#3f7f2f", "#a6d68a", "#7b4fa0",
 def invoice_html(doc: InvoiceDocument) -> str:
     credit = doc.kind is DocumentKind.CREDIT_NOTE
     return (
-        _environment()
+        environment()
         .get_template("invoice.html")
         .render(
             doc=doc,
@@ -62,7 +62,8 @@ def _pie(shares: tuple[SourceShare, ...]) -> str:
 
 
 @cache
-def _environment() -> Environment:
+def environment() -> Environment:
+    """The supply templates (invoices, letters) with sv-SE filters for money, dates and numbers."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html"]),
