@@ -69,16 +69,18 @@ def _sqlite_offset(begin: int, end: int) -> str:
     return f"(CASE {cases} ELSE {stretches[-1][1]} END)"
 
 
-def _bucket_sql(db: Database, unit: str) -> str:
+def bucket_sql(db: Database, unit: str, first: date = FIRST, end: date = END) -> str:
+    """The local ``unit`` (day, week, month) of ``start`` in SQL; on SQLite exact for the local
+    dates [first, end) only."""
     if db.is_postgres:
         return f"date_trunc('{unit}', start AT TIME ZONE 'Europe/Stockholm')"
-    bounds = to_epoch(local_midnight(FIRST)), to_epoch(local_midnight(END))
+    bounds = to_epoch(local_midnight(first)), to_epoch(local_midnight(end))
     return _SQLITE_BUCKETS[unit].format(local=f"start + {_sqlite_offset(*bounds)}")
 
 
 def baseline_query(db: Database, unit: str) -> TextClause:
     return text(
-        f"SELECT {_bucket_sql(db, unit)} AS bucket, SUM(wh) FROM meter_values"
+        f"SELECT {bucket_sql(db, unit)} AS bucket, SUM(wh) FROM meter_values"
         " WHERE installation_id = :installation_id AND start >= :start AND start < :end"
         " GROUP BY bucket ORDER BY bucket"
     ).bindparams(bindparam("start", type_=UtcTimestamp()), bindparam("end", type_=UtcTimestamp()))
@@ -119,7 +121,7 @@ def _medians(app: Callable[[], Any], sql: Callable[[], Any]) -> tuple[float, flo
     return statistics.median(a for a, _ in pairs), statistics.median(s for _, s in pairs)
 
 
-def _as_date(value: date | str) -> date:
+def as_date(value: date | str) -> date:
     if isinstance(value, datetime):
         return value.date()
     return value if isinstance(value, date) else date.fromisoformat(value)
@@ -128,7 +130,7 @@ def _as_date(value: date | str) -> date:
 def check_day_totals(session: Session, db: Database, installation_id: int) -> None:
     app = _app_call(session, installation_id, Resolution.P1D)()
     app_days = {bucket.start.date(): bucket.wh for bucket in app.buckets}
-    sql_days = {_as_date(b): int(wh) for b, wh in _sql_call(session, db, installation_id, "day")()}
+    sql_days = {as_date(b): int(wh) for b, wh in _sql_call(session, db, installation_id, "day")()}
     verdict = "equal" if app_days == sql_days else "DIFFERENT"
     total = sum(app_days.values())
     note(f"history_{db.name}: app and SQL day totals {verdict} ({len(app_days)} days, {total} Wh)")
