@@ -9,6 +9,7 @@ import pytest
 
 from elkund.core.errors import AppError
 from elkund.supply.benchmark import PROFILES, BenchmarkCategory, benchmark_kwh
+from elkund.supply.invoice_parts import benchmark
 
 YEARLY = {
     BenchmarkCategory.APARTMENT: Decimal("2000.000"),
@@ -72,3 +73,18 @@ def test_an_empty_or_reversed_period_is_refused() -> None:
     with pytest.raises(AppError) as caught:
         benchmark_kwh(BenchmarkCategory.HOUSE, date(2025, 3, 1), date(2025, 3, 1))
     assert caught.value.code == "invalid_billing_period"
+
+
+def test_the_nearest_category_is_the_nearest_on_a_log_scale() -> None:
+    """SUP-10 (3): ``ratio_distance`` picks the category whose |ln(use / normal)| is least."""
+    start, end = date(2025, 11, 1), date(2025, 12, 1)
+    normals = {c: benchmark_kwh(c, start, end) for c in BenchmarkCategory}
+    uses = [Decimal(n) / 4 for n in range(1, 12_000, 7)] + list(normals.values())
+    for kwh in uses:
+        by_log = min(normals, key=lambda c: abs((kwh / normals[c]).ln()))
+        assert benchmark(kwh, start, end).category == by_log.label
+    # halfway on a log scale between two normals is their geometric mean: both sides differ
+    low, high = sorted(normals.values())[:2]
+    middle = (low * high).sqrt()
+    assert benchmark(middle * Decimal("0.999"), start, end).kwh == low
+    assert benchmark(middle * Decimal("1.001"), start, end).kwh == high

@@ -415,6 +415,84 @@ def test_a_run_that_crashes_mid_way_loses_nothing_and_issues_nothing_twice(
     assert len(log) == 2 + 6  # the repeated run read every installation again
 
 
+def _current_invoices(committed: sessionmaker[Session]) -> dict[int, tuple[object, ...]]:
+    """Each contract's issued invoice (not credited): its Wh, line amounts, total and digest."""
+    with session_scope(committed) as session:
+        issued = session.scalars(
+            select(Invoice).where(Invoice.kind == "invoice", Invoice.status == "issued")
+        )
+        return {
+            i.contract_id: (
+                i.consumption_wh,
+                [line.amount for line in document_of(i).lines],
+                i.total,
+                i.basis_digest,
+            )
+            for i in issued
+        }
+
+
+def _correct_every_meter(committed: sessionmaker[Session]) -> None:
+    """One value of 10 March changed on every installation, committed at once."""
+    with session_scope(committed, write=True) as session:
+        rows = [
+            (gsrn, iso(local_midnight(date(2025, 3, 10))), resolution, 899, "measured")
+            for gsrn, resolution in session.execute(
+                select(Installation.gsrn, Installation.resolution)
+            )
+        ]
+        later = datetime.now(UTC) + timedelta(seconds=2)
+        report = ingest_file(session, data=csv_file(rows), file_format=FileFormat.CSV, now=later)
+        assert report.rejected == []
+
+
+@pytest.mark.parametrize("one_by_one", [False, True], ids=["chunk", "bill_contract"])
+def test_values_corrected_between_a_runs_reads_are_credited_by_the_next_run(
+    committed: sessionmaker[Session],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    one_by_one: bool,
+) -> None:
+    """On PostgreSQL each statement sees what is committed when it starts. Values corrected
+    between a run's read of the days (the digest) and its read of the values or of their sums
+    of Wh × price leave at worst an invoice whose digest is of the older values, so the next
+    run credits it and issues it anew: afterwards every invoice is what billing the corrected
+    values gives."""
+    if committed.kw["bind"].dialect.name != "postgresql":
+        pytest.skip("SQLite: the chunk holds the write lock, no correction lands mid-chunk")
+    org = _mixed_world(committed, MARCH)
+    reads: list[str] = []
+
+    def then_correct(name: str, read: Any) -> Any:
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            result = read(*args, **kwargs)
+            reads.append(name)
+            if len(reads) == 1:  # after the first of the two reads, whichever it is
+                _correct_every_meter(committed)
+            return result
+
+        return wrapped
+
+    if one_by_one:  # every contract by bill_contract: its digest, then its values
+        leave_all = lambda _s, ids, **_k: billing_batch.ChunkResult(set(), list(ids))  # noqa: E731
+        monkeypatch.setattr(billing_batch, "bill_chunk", leave_all)
+        monkeypatch.setattr(billing, "_stored_digest", then_correct("days", billing._stored_digest))
+        monkeypatch.setattr(billing, "_read", then_correct("values", billing._read))
+    else:
+        monkeypatch.setattr(billing_batch, "_days", then_correct("days", billing_batch._days))
+        monkeypatch.setattr(billing_batch, "_costs", then_correct("costs", billing_batch._costs))
+    _run(committed, org, tmp_path)
+    assert reads[:2] == (["days", "values"] if one_by_one else ["days", "costs"])
+    monkeypatch.undo()
+    _run(committed, org, tmp_path)
+    after_rerun = _current_invoices(committed)
+    with session_scope(committed, write=True) as session:
+        for table in ("jobs", "invoices", "invoice_series", "share_log"):
+            session.execute(text(f"DELETE FROM {table}"))
+    _run(committed, org, tmp_path)
+    assert after_rerun == _current_invoices(committed)
+
+
 # --- the digest from SQL sums and the checks of the fast path (ADR 0018, v2) --------------------
 
 

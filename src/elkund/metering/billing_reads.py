@@ -229,12 +229,14 @@ def day_totals(
         " AND local_date >= :first AND local_date < :end"
     )
     parameters: dict[str, object] = {f"i{n}": i for n, i in enumerate(installation_ids)}
-    found: dict[int, dict[date, DayTotal]] = {}
-    for installation, day, wh, minutes, estimated, missing, changed in session.execute(
-        statement, parameters | {"first": first, "end": end}
-    ):
-        local = day if isinstance(day, date) else date.fromisoformat(day)
-        found.setdefault(int(installation), {})[local] = DayTotal(
-            int(wh), int(minutes), int(estimated), int(missing), str(changed)
-        )
-    return found
+    rows = session.execute(statement, parameters | {"first": first, "end": end}).all()
+    as_date = _same if is_postgres(session) else date.fromisoformat  # SQLite's are text
+    found: dict[int, dict[date, DayTotal]] = {i: {} for i in installation_ids}
+    # a run reads thousands of days: integer columns come as int, converted once only
+    for installation, day, wh, minutes, estimated, missing, changed in rows:
+        found[installation][as_date(day)] = DayTotal(wh, minutes, estimated, missing, str(changed))
+    return {i: days for i, days in found.items() if days}
+
+
+def _same(value: date) -> date:
+    return value

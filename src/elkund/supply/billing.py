@@ -29,6 +29,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from elkund.access.gate import SupplierRead, Value, read_for_supplier
+from elkund.access.supplier_reads import checked_supplier_periods
 from elkund.core.db import session_scope
 from elkund.core.errors import AppError
 from elkund.core.localtime import STOCKHOLM, local_midnight
@@ -181,9 +182,10 @@ def bill_contract(
     assert supplier is not None
     check_interval(contract.billing_interval_months, remote_read=installation.remote_read)
     start, end = billing_period(contract, month)
+    # The digest before the values: see billing_batch._reads on why this order is the safe one.
+    digest = _stored_digest(session, supplier, installation, start, end, now)
     read = _read(session, supplier, installation, start, end, now)
     values = [_reading(v, read.resolution.value) for v in read.values]
-    digest = _stored_digest(session, read)
     current = _current_invoice(session, contract.id, start)
     if current is not None and _same_basis(current.basis_digest, digest, values):
         return set()
@@ -262,13 +264,26 @@ def basis_digest(first: date, end: date, days: Mapping[date, DayTotal]) -> str:
     return DIGEST_V2 + hashlib.sha256(text.encode()).hexdigest()[: 64 - len(DIGEST_V2)]
 
 
-def _stored_digest(session: Session, read: SupplierRead) -> str:
-    """``basis_digest`` of the local days the read covers (the run's rollups of them)."""
-    first = read.start.astimezone(STOCKHOLM).date()
-    last = (read.end - timedelta(microseconds=1)).astimezone(STOCKHOLM).date()
-    end = last + timedelta(days=1)
-    days = day_totals(session, [read.installation], first, end).get(read.installation, {})
-    return basis_digest(first, end, days)
+def _stored_digest(
+    session: Session,
+    supplier: Party,
+    installation: Installation,
+    start: date,
+    end: date,
+    now: datetime,
+) -> str:
+    """``basis_digest`` of the local days the supplier's read of [start, end) will cover (the
+    gate's period, clipped as the read clips it), from the rollups of those days. An error of
+    the gate is left for the read itself to raise."""
+    request = (installation, local_midnight(start), local_midnight(end))
+    (period,) = checked_supplier_periods(session, supplier=supplier, requests=[request], now=now)
+    if isinstance(period, AppError):
+        return ""
+    first = period.lo.astimezone(STOCKHOLM).date()
+    last = (period.hi - timedelta(microseconds=1)).astimezone(STOCKHOLM).date()
+    stop = last + timedelta(days=1)
+    days = day_totals(session, [installation.id], first, stop).get(installation.id, {})
+    return basis_digest(first, stop, days)
 
 
 def _same_basis(stored: str, digest: str, values: Sequence[_Reading]) -> bool:
@@ -487,8 +502,18 @@ def _current_invoice(session: Session, contract_id: int, start: date) -> Invoice
 def month_invoices(
     session: Session, month: date, supplier_org: str | None, created: set[int]
 ) -> list[BilledInvoice]:
+    # the columns listed only: an invoice's document is kilobytes of JSON
     query = (
-        select(Invoice, Customer.name, Installation.gsrn)
+        select(
+            Invoice.id,
+            Invoice.number,
+            Invoice.kind,
+            Customer.name,
+            Installation.gsrn,
+            Invoice.total,
+            Invoice.pdf_path,
+            Invoice.ubl_path,
+        )
         .join(Customer, Customer.id == Invoice.customer_id)
         .join(Installation, Installation.id == Invoice.installation_id)
         .where(Invoice.billing_month == month)
@@ -497,18 +522,8 @@ def month_invoices(
         query = query.join(Party, Party.id == Invoice.supplier_id).where(
             Party.org_number == supplier_org
         )
+    rows = session.execute(query.order_by(Invoice.supplier_id, Invoice.sequence))
     return [
-        BilledInvoice(
-            invoice.number,
-            invoice.kind,
-            name,
-            gsrn,
-            invoice.total,
-            invoice.pdf_path,
-            invoice.ubl_path,
-            invoice.id in created,
-        )
-        for invoice, name, gsrn in session.execute(
-            query.order_by(Invoice.supplier_id, Invoice.sequence)
-        )
+        BilledInvoice(number, kind, name, gsrn, total, pdf, ubl, id_ in created)
+        for id_, number, kind, name, gsrn, total, pdf, ubl in rows
     ]

@@ -224,8 +224,12 @@ def _reads(
                 for first, lo, hi in _month_windows(item.start, item.end)
             ]
         taken.append((item, period, windows))
-    costs = _costs(session, prices, zones, [w for _, _, ws in taken for _, w in ws])
+    # The days (and the digest made of them) before the priced sums: on PostgreSQL each statement
+    # sees what is committed when it starts, so values corrected in between give an invoice whose
+    # digest is of the older values, and the next run credits and reissues it. The other order
+    # would keep an invoice priced on older values under a digest of the newer.
     days = _days(session, [item for item, _, _ in taken])
+    costs = _costs(session, prices, zones, [w for _, _, ws in taken for _, w in ws])
     reads = []
     for item, period, windows in taken:
         if costs is None and windows:
@@ -580,7 +584,7 @@ def _document(
 def _benchmark(kwh: Decimal, start: date, end: date) -> Benchmark:
     """``invoice_parts.benchmark``, the categories' normalised use computed once per period."""
     category, normal = min(
-        _benchmark_kwh(start, end), key=lambda c: abs(parts._log_ratio(kwh, c[1]))
+        _benchmark_kwh(start, end), key=lambda c: parts.ratio_distance(kwh, c[1])
     )
     return Benchmark(category.label, normal)
 
@@ -620,13 +624,8 @@ def _issue_all(
                 digest=issue.digest,
             )
         )
-    session.execute(insert(Invoice), rows)  # one executemany: no ids back, so read them
-    numbered = select(Invoice.sequence, Invoice.id).where(
-        Invoice.supplier_id == supplier.id,
-        Invoice.sequence >= first,
-        Invoice.sequence < first + len(issues),
-    )
-    ids = {sequence: id_ for sequence, id_ in session.execute(numbered)}
+    numbered = session.execute(insert(Invoice).returning(Invoice.sequence, Invoice.id), rows)
+    ids = {sequence: id_ for sequence, id_ in numbered}
     if render == "queue":
         folder = str(output.resolve())
         jobs = [

@@ -87,7 +87,7 @@ def benchmark(kwh: Decimal, start: date, end: date) -> Benchmark:
     """
     category = min(
         BenchmarkCategory,
-        key=lambda c: abs(_log_ratio(kwh, benchmark_kwh(c, start, end))),
+        key=lambda c: ratio_distance(kwh, benchmark_kwh(c, start, end)),
     )
     return Benchmark(category.label, benchmark_kwh(category, start, end))
 
@@ -98,7 +98,9 @@ def product_of(session: Session, contract: Contract) -> Product:
     return product
 
 
-def _log_ratio(a: Decimal, b: Decimal) -> Decimal:
+def ratio_distance(a: Decimal, b: Decimal) -> Decimal:
+    """How far apart two uses are on a ratio scale: max(a/b, b/a), 1 when equal. It orders as
+    |ln(a/b)| does, without a logarithm (a run compares three categories per invoice)."""
     if a <= 0 or b <= 0:
         return Decimal(10**6)
-    return (a / b).ln()
+    return max(a / b, b / a)
