@@ -677,9 +677,9 @@ def test_sup_7_a_day_is_complete_with_the_minutes_of_its_length(day: date, quart
     full = DayTotal(0, quarters * 15, 0, 0, "t")
     assert billing_batch._local_days(item.start, item.end) == ((day, quarters * 15),)
     assert billing_batch._complete(item, {day: full})
-    assert billing_batch._complete(item, {day: dataclasses.replace(full, estimated_count=3)})
-    assert not billing_batch._complete(item, {day: dataclasses.replace(full, minutes_present=15)})
-    assert not billing_batch._complete(item, {day: dataclasses.replace(full, missing_count=1)})
+    assert billing_batch._complete(item, {day: full._replace(estimated_count=3)})
+    assert not billing_batch._complete(item, {day: full._replace(minutes_present=15)})
+    assert not billing_batch._complete(item, {day: full._replace(missing_count=1)})
     assert not billing_batch._complete(item, {})
 
 

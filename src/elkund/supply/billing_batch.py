@@ -255,8 +255,10 @@ def _costs(
         direct = [w for w in windows if _own_prices(prices.grids[names[w.zone]], w)]
     taken = {w.key for w in direct}
     staged = [w for w in windows if w.key not in taken]
-    slots = [slot for zone, n in zones.items() for slot in _slots(prices.grids[zone], n)]
-    costs = window_costs(session, staged, slots if staged else [])
+    costs: dict[int, int] | None = {}
+    if staged:  # the staged prices only when a window needs them: thousands of slots a zone
+        slots = [slot for zone, n in zones.items() for slot in _slots(prices.grids[zone], n)]
+        costs = window_costs(session, staged, slots)
     if costs is None or not direct:
         return costs
     return costs | stored_window_costs(session, direct, names)
