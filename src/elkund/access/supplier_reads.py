@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 # The gate's own supplier checks, shared so a batched read is judged exactly like a single one.
@@ -27,6 +27,7 @@ from elkund.access.gate import (
     _supplier_period,
 )
 from elkund.access.models import ShareLogEntry
+from elkund.core.bulk import insert_rows
 from elkund.core.errors import AppError
 from elkund.grid.models import Installation, SupplyPeriod
 from elkund.metering.domain import Resolution
@@ -100,7 +101,7 @@ def log_supplier_reads(
         }
         for read, count in reads
     ]
-    session.execute(insert(ShareLogEntry), entries)
+    insert_rows(session, ShareLogEntry, entries)  # a COPY on PostgreSQL
 
 
 def _windows_of_many(

@@ -32,7 +32,7 @@ from typing import Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from elkund.access.supplier_reads import (
@@ -40,6 +40,7 @@ from elkund.access.supplier_reads import (
     checked_supplier_periods,
     log_supplier_reads,
 )
+from elkund.core.bulk import insert_rows
 from elkund.core.db import is_postgres
 from elkund.core.errors import AppError
 from elkund.core.jobs.models import JobRow
@@ -626,15 +627,20 @@ def _issue_all(
                 digest=issue.digest,
             )
         )
-    numbered = session.execute(insert(Invoice).returning(Invoice.sequence, Invoice.id), rows)
-    ids = {sequence: id_ for sequence, id_ in numbered}
+    insert_rows(session, Invoice, rows)  # a COPY on PostgreSQL: no ids back
+    numbered = select(Invoice.sequence, Invoice.id).where(
+        Invoice.supplier_id == supplier.id,
+        Invoice.sequence >= first,
+        Invoice.sequence < first + len(issues),
+    )
+    ids = {sequence: id_ for sequence, id_ in session.execute(numbered)}
     if render == "queue":
         folder = str(output.resolve())
         jobs = [
             {"kind": RENDER_JOB, "payload": {"invoice": i, "output": folder}, "run_at": now}
             for i in ids.values()
         ]
-        session.execute(insert(JobRow), jobs)
+        insert_rows(session, JobRow, jobs)
     else:
         for invoice in session.scalars(select(Invoice).where(Invoice.id.in_(ids.values()))):
             write_files(invoice, docs[invoice.sequence], output)
