@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from elkund.grid.models import Installation, InstallationHolder, SupplyPeriod
@@ -46,21 +46,26 @@ def installations_held(session: Session, customer_id: int, day: date) -> list[In
     return list(session.scalars(query))
 
 
+# Built once: building the statement each time cost more Python than running it (it is asked on
+# every Förbrukning view).
+_HELD_WITH_MOVE_IN = (
+    select(Installation, InstallationHolder.move_in)
+    .join(InstallationHolder, InstallationHolder.installation_id == Installation.id)
+    .where(
+        Installation.gsrn == bindparam("gsrn"),
+        InstallationHolder.customer_id == bindparam("customer_id"),
+        InstallationHolder.move_in <= bindparam("day"),
+        or_(InstallationHolder.move_out.is_(None), InstallationHolder.move_out > bindparam("day")),
+    )
+)
+
+
 def held_with_move_in(
     session: Session, customer_id: int, gsrn: str, day: date
 ) -> tuple[Installation, date] | None:
     """The installation ``gsrn`` and the customer's move-in, if the customer holds it on ``day``."""
-    query = (
-        select(Installation, InstallationHolder.move_in)
-        .join(InstallationHolder, InstallationHolder.installation_id == Installation.id)
-        .where(
-            Installation.gsrn == gsrn,
-            InstallationHolder.customer_id == customer_id,
-            InstallationHolder.move_in <= day,
-            or_(InstallationHolder.move_out.is_(None), InstallationHolder.move_out > day),
-        )
-    )
-    row = session.execute(query).first()
+    parameters = {"gsrn": gsrn, "customer_id": customer_id, "day": day}
+    row = session.execute(_HELD_WITH_MOVE_IN, parameters).first()
     return (row[0], row[1]) if row else None
 
 

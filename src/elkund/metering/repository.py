@@ -308,19 +308,21 @@ def fetch_days(
     ]
 
 
+_DAYS_VERSION = text(
+    "SELECT count(*), max(changed_at), sum(wh), sum(minutes_present), sum(estimated_count),"
+    " sum(missing_count) FROM meter_value_days WHERE installation_id = :installation_id"
+    " AND local_date >= :first AND local_date < :end"
+)
+
+
 def days_version(
     session: Session, *, installation_id: int, first: date, end: date
 ) -> tuple[int, ...]:
     """What changes whenever a value of the local dates [first, end) is stored or corrected:
     the rollups' latest change, their number and their sums (the rollup is rewritten in the same
     transaction as the values, so this is a cheap version of the values themselves)."""
-    statement = text(
-        "SELECT count(*), max(changed_at), sum(wh), sum(minutes_present), sum(estimated_count),"
-        " sum(missing_count) FROM meter_value_days WHERE installation_id = :installation_id"
-        " AND local_date >= :first AND local_date < :end"
-    )
     parameters = {"installation_id": installation_id, "first": first, "end": end}
-    row = session.execute(statement, parameters).one()
+    row = session.execute(_DAYS_VERSION, parameters).one()
     return tuple(_version_part(value) for value in row)
 
 

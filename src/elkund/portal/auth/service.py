@@ -5,7 +5,7 @@ Services only flush; the request that calls them commits.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -81,11 +81,28 @@ def _start(
     return StartedSession(token, _user(record, customer_ids))
 
 
+@dataclass(frozen=True, slots=True)
+class ResumedSession:
+    """A live session's user and the customer it acts for, read in the same statement (so the
+    pages' ``ActingCustomer`` needs no query of its own; ``acting_customer`` still checks it)."""
+
+    user: PortalUser
+    acting_customer: Customer | None
+
+
 def resume_session(
     db: Session, *, token: str, now: datetime, settings: AuthSettings
 ) -> PortalUser | None:
     """The user of a live session; an expired one, or one that lost its customer, is deleted."""
-    record = repository.get_session(db, session_id=hash_token(token))
+    resumed = resume(db, token=token, now=now, settings=settings)
+    return resumed.user if resumed else None
+
+
+def resume(
+    db: Session, *, token: str, now: datetime, settings: AuthSettings
+) -> ResumedSession | None:
+    """``resume_session``, with the customer the session acts for read in the same statement."""
+    record = repository.session_access(db, session_id=hash_token(token))
     if record is None:
         return None
     live = is_live(
@@ -94,15 +111,14 @@ def resume_session(
         now=now,
         idle_timeout=settings.idle_timeout,
     )
-    customer_ids = _customer_ids(db, record) if live else []
-    if record.acting_for not in customer_ids:
+    if not live or record.acting_for not in record.customer_ids:
         begin_writing(db)
         repository.delete_session(db, session_id=record.id)
         return None
     if now - record.last_seen_at >= TOUCH_INTERVAL:
         begin_writing(db)  # most requests are GETs, which begin as readers
-        record.last_seen_at = now
-    return _user(record, customer_ids)
+        repository.touch_session(db, session_id=record.id, now=now)
+    return ResumedSession(_user(record, record.customer_ids), record.acting_customer)
 
 
 def end_session(db: Session, *, token: str) -> None:
@@ -114,14 +130,9 @@ def delete_expired_sessions(db: Session, *, now: datetime) -> int:
     return repository.delete_expired_sessions(db, now=now)
 
 
-def _customer_ids(db: Session, record: PortalSession) -> list[int]:
-    if record.person_number is not None:
-        return repository.customer_ids_of_person(db, person_number=record.person_number)
-    login = repository.get_business_login(db, login_id=record.business_login_id or 0)
-    return [login.customer_id] if login else []
-
-
-def _user(record: PortalSession, customer_ids: Sequence[int]) -> PortalUser:
+def _user(
+    record: PortalSession | repository.SessionAccess, customer_ids: Iterable[int]
+) -> PortalUser:
     return PortalUser(
         person_number=record.person_number,
         business_login_id=record.business_login_id,
