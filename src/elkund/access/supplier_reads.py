@@ -121,10 +121,13 @@ def _windows_of_many(
             Contract.status != ContractStatus.REFUSED,
         )
     ).all()
+    spans: dict[int, list[Window]] = {}
+    for c_id, c_start, c_end in contracts:
+        spans.setdefault(c_id, []).append((c_start, c_end))
     windows: dict[int, list[Window]] = {i: [] for i in ids}
     for p_id, p_start, p_end in periods:
-        for c_id, c_start, c_end in contracts:
-            overlap = _overlap((p_start, p_end), (c_start, c_end)) if p_id == c_id else None
+        for span in spans.get(p_id, ()):
+            overlap = _overlap((p_start, p_end), span)
             if overlap is not None:
                 windows[p_id].append(overlap)
     return {i: sorted(w) for i, w in windows.items()}

@@ -195,15 +195,16 @@ def _exact(value: object) -> int:
 
 def stored_prices(session: Session, zone: str, lo: int, hi: int) -> list[tuple[int, int, int]]:
     """(start in epoch s, minutes, öre/kWh × 10^7 as stored) of the zone's day-ahead prices
-    starting in [lo, hi): the stored integers, without a ``Decimal`` each."""
+    starting in [lo, hi): the stored integers, without a ``Decimal`` each, as the database
+    gives them (a month of a zone is thousands of rows)."""
     start = timestamp_to_epoch(session, "start")
     instant = from_epoch if is_postgres(session) else (lambda s: s)
     statement = text(
-        f"SELECT {start}, resolution, price_ore_per_kwh FROM day_ahead_prices"
-        " WHERE zone = :zone AND start >= :lo AND start < :hi"
+        f"SELECT {start}, CASE resolution WHEN 'PT15M' THEN 15 ELSE 60 END, price_ore_per_kwh"
+        " FROM day_ahead_prices WHERE zone = :zone AND start >= :lo AND start < :hi"
     )
     rows = session.execute(statement, {"zone": zone, "lo": instant(lo), "hi": instant(hi)})
-    return [(int(s), 15 if r == "PT15M" else 60, int(p)) for s, r, p in rows]
+    return [tuple(row) for row in rows]
 
 
 class DayTotal(NamedTuple):

@@ -411,7 +411,7 @@ def _grid(session: Session, zone: str, start: date, end: date) -> _Grid | None:
     rows = stored_prices(session, zone, base - 3600, stop)  # an hour begun before ``start``
     if not rows:
         return grid  # no price: every value unpriced, left to rate
-    starts, minutes, prices = (np.array(column, np.int64) for column in zip(*rows, strict=True))
+    starts, minutes, prices = np.array(rows, np.int64).T
     if (starts % (minutes * 60)).any():
         return None  # off the grid: rate() says what is wrong
     inside = starts + minutes * 60 > base

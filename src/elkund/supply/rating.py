@@ -40,6 +40,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
+from functools import lru_cache
 from typing import Protocol
 
 from elkund.core.errors import Invalid
@@ -470,13 +471,15 @@ def _per_kwh_line(
     ]
 
 
-def _monthly_fee_line(fee: Decimal, start: date, end: date) -> list[InvoiceLine]:
+@lru_cache(maxsize=256)
+def _monthly_fee_line(fee: Decimal, start: date, end: date) -> tuple[InvoiceLine, ...]:
+    """The same for every contract with this fee and period (a run's fractions made once)."""
     if not fee:
-        return []
+        return ()
     shares = month_shares(start, end)
     months = sum(shares.values(), Fraction(0))
     quantity = _fraction_decimal(months)
-    return [
+    return (
         InvoiceLine(
             kind=LineKind.MONTHLY_FEE,
             description="Fast månadsavgift",
@@ -488,8 +491,8 @@ def _monthly_fee_line(fee: Decimal, start: date, end: date) -> list[InvoiceLine]
                 f"En fast avgift på {sv_number(fee)} kr per månad utan moms, oavsett hur mycket "
                 f"el du använder. {_fee_months_text(shares)}"
             ),
-        )
-    ]
+        ),
+    )
 
 
 def _fee_months_text(shares: dict[date, Fraction]) -> str:
