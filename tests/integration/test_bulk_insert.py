@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import StatementError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from elkund.core.bulk import insert_rows
 from elkund.core.jobs.models import JobRow
-from elkund.supply.models import Product
+from elkund.supply.models import Product, ProductKind
 from tests.factories import make_supplier
 
 RUN_AT = datetime(2025, 12, 3, 5, 0, tzinfo=UTC)
@@ -25,7 +25,7 @@ def _product_row(supplier_id: int, n: int, price: Decimal | None) -> dict[str, A
         "supplier_id": supplier_id,
         "code": f"BULK-{n}",
         "name": 'Fast elpris – 12 mån, "kvartspris"\tmed tabb\\n',  # COPY's special characters
-        "kind": "fixed",
+        "kind": ProductKind.FIXED,  # a StrEnum in a String column
         "energy_price_ore_per_kwh": price,
         "term_months": None,
         "markup_ore_per_kwh": None,
@@ -55,6 +55,7 @@ def test_rows_are_stored_as_an_orm_insert_stores_them(session: Session) -> None:
     session.execute(text("DELETE FROM products"))
     session.add_all(Product(**row) for row in rows)
     session.flush()
+    session.expire_all()  # read what the ORM stored, not the objects it holds
     assert bulk == _stored(session, Product, Product.code)
     assert [p["energy_price_ore_per_kwh"] for p in bulk] == [None, Decimal("89.5"), Decimal("89.5")]
 
@@ -69,6 +70,47 @@ def test_left_out_columns_get_their_python_defaults_and_json_its_json(session: S
     assert (job.kind, job.payload, job.run_at) == ("render", payload, RUN_AT)
     assert (job.attempts, job.max_attempts, job.locked_by, job.result) == (0, 10, None, None)
     assert before <= job.created_at <= datetime.now(UTC)
+
+
+def test_json_none_is_stored_as_an_insert_stores_it(session: Session) -> None:
+    """A nullable JSON column given None holds JSON ``null`` after a Core INSERT (SQLAlchemy's
+    default, ``none_as_null=False``), and after ``insert_rows`` too."""
+    row = {"kind": "render", "payload": {"n": 1}, "run_at": RUN_AT, "result": None}
+    insert_rows(session, JobRow, [row])
+    session.execute(insert(JobRow), [row | {"kind": "core"}])
+    stored = session.execute(
+        text("SELECT kind, result IS NULL, CAST(result AS TEXT) FROM jobs ORDER BY kind")
+    ).all()
+    assert stored[0][1:] == stored[1][1:]
+
+
+def test_a_default_sql_computes_is_refused(session: Session) -> None:
+    """A column whose default SQL computes (or that needs the INSERT's context) cannot be filled
+    by COPY: refused before anything is sent, rather than stored as NULL."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite inserts with an ordinary INSERT, which computes such defaults")
+    with pytest.raises(TypeError, match="stamped"):
+        insert_rows(session, cast(Any, _Stamped), [{"id": 1}])
+    with pytest.raises(TypeError, match="counted"):
+        insert_rows(session, cast(Any, _Counted), [{"id": 1}])
+
+
+class _Other(DeclarativeBase):
+    """Models outside the application's metadata: never created, only refused."""
+
+
+class _Stamped(_Other):
+    __tablename__ = "stamped"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stamped: Mapped[datetime] = mapped_column(default=func.now())
+
+
+class _Counted(_Other):
+    __tablename__ = "counted"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counted: Mapped[int] = mapped_column(
+        default=lambda context: context.get_current_parameters()["id"] * 2
+    )
 
 
 def test_nothing_to_insert_sends_nothing(session: Session) -> None:

@@ -10,8 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, cast
 
 import psycopg
-from psycopg.types.json import Json
-from sqlalchemy import JSON, Column, Table, exc, insert, text
+from sqlalchemy import Column, Table, exc, insert, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
@@ -78,6 +77,7 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str,
     of inserting a billing run's invoices). The values go through each column's own bind
     processing, and a column left out gets its Python default, as an INSERT would give them;
     server-side defaults (the id) are left to the server. Elsewhere one executemany INSERT.
+    Pending ORM changes are not flushed first, and a COPY's errors come from the driver.
     """
     if not rows:
         return
@@ -100,19 +100,26 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str,
 
 
 def _python_default(column: Column[Any]) -> Any:
+    """The column's default if Python gives it without the INSERT: a constant, or a function of
+    nothing. A default SQL computes, or a function of the INSERT's context, is refused: give
+    such a column a value in every row."""
     default = column.default
-    if default is None or not (default.is_scalar or default.is_callable):
+    if default is None:
         return None
-    return default
+    # SQLAlchemy wraps a function of nothing to take the context, and keeps it as __wrapped__
+    if default.is_scalar or (
+        default.is_callable and hasattr(getattr(default, "arg", None), "__wrapped__")
+    ):
+        return default
+    raise TypeError(f"insert_rows cannot give {column.name} its default: give it a value")
 
 
 def _value_of(
     column: Column[Any], given: set[str], dialect: Dialect
 ) -> Callable[[Mapping[str, Any]], Any]:
-    """How to get the column's stored value from a row: given or defaulted, then bound."""
-    process = column.type.bind_processor(dialect) or _unchanged
-    if isinstance(column.type, JSON):  # the psycopg dialect leaves JSON to a typed parameter
-        process = _json_null if column.type.none_as_null else _json
+    """How to get the column's stored value from a row: given or defaulted, then bound as the
+    dialect binds it in an INSERT."""
+    process = dialect.type_descriptor(column.type).bind_processor(dialect) or _unchanged
     if column.name in given:
         name = column.name
         return lambda row: process(row[name])
@@ -120,17 +127,8 @@ def _value_of(
     if default.is_scalar:
         constant = process(default.arg)
         return lambda _row: constant
-    return lambda _row: process(default.arg(None))  # a callable default, once per row
+    return lambda _row: process(default.arg(None))  # a function of nothing, once per row
 
 
 def _unchanged(value: Any) -> Any:
     return value
-
-
-def _json(value: Any) -> Any:
-    return Json(value)
-
-
-def _json_null(value: Any) -> Any:
-    """JSON, None as SQL NULL (``none_as_null``); otherwise None is stored as JSON ``null``."""
-    return None if value is None else Json(value)

@@ -235,7 +235,7 @@ def day_totals(
     rows = session.execute(statement, parameters | {"first": first, "end": end}).all()
     as_date = _same if is_postgres(session) else date.fromisoformat  # SQLite's are text
     found: dict[int, dict[date, DayTotal]] = {i: {} for i in installation_ids}
-    # a run reads thousands of days: integer columns come as int, converted once only
+    # a run reads thousands of days: the drivers give the integer columns as int already
     for installation, day, wh, minutes, estimated, missing, changed in rows:
         found[installation][as_date(day)] = DayTotal(wh, minutes, estimated, missing, str(changed))
     return {i: days for i, days in found.items() if days}

@@ -273,12 +273,12 @@ def _stored_digest(
     now: datetime,
 ) -> str:
     """``basis_digest`` of the local days the supplier's read of [start, end) will cover (the
-    gate's period, clipped as the read clips it), from the rollups of those days. An error of
-    the gate is left for the read itself to raise."""
+    gate's period, clipped as the read clips it), from the rollups of those days. Raises what
+    the read would raise."""
     request = (installation, local_midnight(start), local_midnight(end))
     (period,) = checked_supplier_periods(session, supplier=supplier, requests=[request], now=now)
     if isinstance(period, AppError):
-        return ""
+        raise period
     first = period.lo.astimezone(STOCKHOLM).date()
     last = (period.hi - timedelta(microseconds=1)).astimezone(STOCKHOLM).date()
     stop = last + timedelta(days=1)

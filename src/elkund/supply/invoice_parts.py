@@ -102,5 +102,5 @@ def ratio_distance(a: Decimal, b: Decimal) -> Decimal:
     """How far apart two uses are on a ratio scale: max(a/b, b/a), 1 when equal. It orders as
     |ln(a/b)| does, without a logarithm (a run compares three categories per invoice)."""
     if a <= 0 or b <= 0:
-        return Decimal(10**6)
+        return Decimal("Infinity")
     return max(a / b, b / a)

@@ -471,15 +471,11 @@ def _per_kwh_line(
     ]
 
 
-@lru_cache(maxsize=256)
-def _monthly_fee_line(fee: Decimal, start: date, end: date) -> tuple[InvoiceLine, ...]:
-    """The same for every contract with this fee and period (a run's fractions made once)."""
+def _monthly_fee_line(fee: Decimal, start: date, end: date) -> list[InvoiceLine]:
     if not fee:
-        return ()
-    shares = month_shares(start, end)
-    months = sum(shares.values(), Fraction(0))
-    quantity = _fraction_decimal(months)
-    return (
+        return []
+    months, quantity, months_text = _fee_period(start, end)
+    return [
         InvoiceLine(
             kind=LineKind.MONTHLY_FEE,
             description="Fast månadsavgift",
@@ -489,10 +485,19 @@ def _monthly_fee_line(fee: Decimal, start: date, end: date) -> tuple[InvoiceLine
             amount=round_ore(Fraction(fee) * months),
             explanation=(
                 f"En fast avgift på {sv_number(fee)} kr per månad utan moms, oavsett hur mycket "
-                f"el du använder. {_fee_months_text(shares)}"
+                f"el du använder. {months_text}"
             ),
-        ),
-    )
+        )
+    ]
+
+
+@lru_cache(maxsize=256)
+def _fee_period(start: date, end: date) -> tuple[Fraction, Decimal, str]:
+    """The months of [start, end) the fee is for, as a fraction, as the line's quantity and in
+    words: the same for every contract of a run's period, so made once."""
+    shares = month_shares(start, end)
+    months = sum(shares.values(), Fraction(0))
+    return months, _fraction_decimal(months), _fee_months_text(shares)
 
 
 def _fee_months_text(shares: dict[date, Fraction]) -> str:
