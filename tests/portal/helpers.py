@@ -14,6 +14,7 @@ from elkund.api.app import create_app
 from elkund.core.db import session_scope
 from elkund.core.localtime import utcnow
 from elkund.core.settings import Settings
+from elkund.portal import consumption
 from elkund.portal.auth import ActingCustomer, CurrentUser, install, require_csrf
 from elkund.portal.auth.models import PortalSession
 from elkund.portal.auth.service import start_person_session
@@ -77,3 +78,16 @@ def sign_in_person(
 def session_count(committed: sessionmaker[Session]) -> int:
     with session_scope(committed) as db:
         return int(db.scalar(select(func.count()).select_from(PortalSession)) or 0)
+
+
+def consumption_app(engine: Engine) -> FastAPI:
+    """The application with portal sign-in and the Förbrukning pages mounted (once)."""
+    settings = Settings(
+        env="test", database_url="sqlite://", secret_key=SECRET, worker_in_process=False
+    )
+    app = create_app(settings, engine=engine)
+    if not any(getattr(r, "path", "").endswith("/forbrukning") for r in app.routes):
+        if not any(getattr(r, "path", "") == "/logga-in" for r in app.routes):
+            install(app)
+        app.include_router(consumption.router)
+    return app

@@ -16,22 +16,20 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from elkund.access.models import ShareLogEntry
-from elkund.api.app import create_app
 from elkund.core.db import session_scope
 from elkund.core.localtime import utcnow
-from elkund.core.settings import Settings
 from elkund.grid.service import move_in
 from elkund.metering.domain import Resolution
 from elkund.metering.formats import FileFormat
 from elkund.metering.service import ingest_file
 from elkund.portal import consumption
-from elkund.portal.auth import install
 from elkund.portal.auth.cookies import SESSION_COOKIE
 from elkund.portal.auth.service import start_person_session
 from elkund.portal.auth.settings import AuthSettings
 from elkund.portal.consumption import Choice, ChoiceError, a_year_earlier, default_period
 from tests.factories import fake_personnummer, make_customer, make_installation
 from tests.integration.helpers import csv_file, day_file, iso, quarter_hours
+from tests.portal.helpers import consumption_app
 
 PAGE = "/mina-sidor/anlaggning/{}/forbrukning"
 FORM = "/mina-sidor/anlaggning/{}/ladda-ner"
@@ -47,15 +45,7 @@ class World:
 
 @pytest.fixture
 def client(engine: Engine) -> Iterator[TestClient]:
-    settings = Settings(
-        env="test", database_url="sqlite://", secret_key="x" * 32, worker_in_process=False
-    )
-    app = create_app(settings, engine=engine)
-    if not any(getattr(r, "path", "").endswith("/forbrukning") for r in app.routes):
-        if not any(getattr(r, "path", "") == "/logga-in" for r in app.routes):
-            install(app)
-        app.include_router(consumption.router)
-    with TestClient(app) as test_client:
+    with TestClient(consumption_app(engine)) as test_client:
         yield test_client
 
 

@@ -16,12 +16,10 @@ from markupsafe import Markup
 from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from elkund.api.app import create_app
 from elkund.core.db import session_scope
 from elkund.core.jobs.models import JobRow
 from elkund.core.jobs.worker import run_until_idle
 from elkund.core.localtime import local_date, utcnow
-from elkund.core.settings import Settings
 from elkund.grid.models import Installation
 from elkund.grid.service import move_in
 from elkund.jobs_runner import HANDLERS
@@ -29,13 +27,13 @@ from elkund.metering.formats import FileFormat
 from elkund.metering.service import ingest_file
 from elkund.metering.stored_jobs import VALUES_STORED_JOB
 from elkund.portal import consumption
-from elkund.portal.auth import install
 from elkund.portal.auth.cookies import SESSION_COOKIE
 from elkund.portal.auth.service import start_person_session
 from elkund.portal.auth.settings import AuthSettings
 from elkund.portal.fragment_store import PortalFragment
 from tests.factories import fake_personnummer, make_customer, make_installation
 from tests.integration.helpers import day_file
+from tests.portal.helpers import consumption_app
 
 PAGE = "/mina-sidor/anlaggning/{}/forbrukning"
 
@@ -52,16 +50,8 @@ class World:
 
 @pytest.fixture
 def client(engine: Engine) -> Iterator[TestClient]:
-    settings = Settings(
-        env="test", database_url="sqlite://", secret_key="x" * 32, worker_in_process=False
-    )
-    app = create_app(settings, engine=engine)
-    if not any(getattr(r, "path", "").endswith("/forbrukning") for r in app.routes):
-        if not any(getattr(r, "path", "") == "/logga-in" for r in app.routes):
-            install(app)
-        app.include_router(consumption.router)
     consumption.clear_caches()
-    with TestClient(app) as test_client:
+    with TestClient(consumption_app(engine)) as test_client:
         yield test_client
     consumption.clear_caches()
 

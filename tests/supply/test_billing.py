@@ -287,6 +287,28 @@ def _left_to_bill_contract(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return left
 
 
+def _forget_invoices(committed: sessionmaker[Session]) -> None:
+    """Every invoice, number, job and share-log entry gone: the next run bills anew."""
+    with session_scope(committed, write=True) as session:
+        for table in ("jobs", "invoices", "invoice_series", "share_log"):
+            session.execute(text(f"DELETE FROM {table}"))
+
+
+def _billed_one_by_one(
+    committed: sessionmaker[Session], org: str, tmp_path: Path
+) -> tuple[dict[int, Any], list[Any]]:
+    """``_issued`` after billing March anew with ``bill_contract``, a contract at a time."""
+    _forget_invoices(committed)
+    with session_scope(committed) as session:
+        due = [c.id for c in due_contracts(session, month=MARCH, supplier_org=org)]
+    for contract_id in due:
+        with session_scope(committed, write=True) as session:
+            bill_contract(
+                session, contract_id, month=MARCH, now=RUN_AT, output=tmp_path, render="queue"
+            )
+    return _issued(committed)
+
+
 def _run(committed: sessionmaker[Session], org: str, tmp_path: Path) -> RunResult:
     return run_billing(
         committed, month=MARCH, supplier_org=org, now=RUN_AT, output=tmp_path, render="queue"
@@ -328,16 +350,7 @@ def test_a_set_based_run_issues_what_billing_one_contract_at_a_time_issues(
     batch = _issued(committed)
     assert len(batch[0]) == 6
     assert len(batch[1]) == 6
-    with session_scope(committed, write=True) as session:
-        for table in ("jobs", "invoices", "invoice_series", "share_log"):
-            session.execute(text(f"DELETE FROM {table}"))
-        due = [c.id for c in due_contracts(session, month=MARCH, supplier_org=org)]
-    for contract_id in due:
-        with session_scope(committed, write=True) as session:
-            bill_contract(
-                session, contract_id, month=MARCH, now=RUN_AT, output=tmp_path, render="queue"
-            )
-    assert _issued(committed) == batch
+    assert _billed_one_by_one(committed, org, tmp_path) == batch
 
 
 def test_each_contract_is_judged_on_its_own_days_when_the_chunk_spans_more(
@@ -368,16 +381,7 @@ def test_each_contract_is_judged_on_its_own_days_when_the_chunk_spans_more(
     assert (one_by_one, len(batch[0])) == ([], 6)
     assert batch[0][other_id][0]["based_on_actual"] is True
     monkeypatch.undo()
-    with session_scope(committed, write=True) as session:
-        for table in ("jobs", "invoices", "invoice_series", "share_log"):
-            session.execute(text(f"DELETE FROM {table}"))
-        due = [c.id for c in due_contracts(session, month=MARCH, supplier_org=org)]
-    for contract_id in due:
-        with session_scope(committed, write=True) as session:
-            bill_contract(
-                session, contract_id, month=MARCH, now=RUN_AT, output=tmp_path, render="queue"
-            )
-    assert _issued(committed) == batch
+    assert _billed_one_by_one(committed, org, tmp_path) == batch
 
 
 def test_a_run_that_crashes_mid_way_loses_nothing_and_issues_nothing_twice(
@@ -486,9 +490,7 @@ def test_values_corrected_between_a_runs_reads_are_credited_by_the_next_run(
     monkeypatch.undo()
     _run(committed, org, tmp_path)
     after_rerun = _current_invoices(committed)
-    with session_scope(committed, write=True) as session:
-        for table in ("jobs", "invoices", "invoice_series", "share_log"):
-            session.execute(text(f"DELETE FROM {table}"))
+    _forget_invoices(committed)
     _run(committed, org, tmp_path)
     assert after_rerun == _current_invoices(committed)
 
@@ -737,9 +739,8 @@ def test_a_quarterly_period_is_billed_in_the_chunk_as_bill_contract_bills_it(
         ("monthly_fee", "3"),  # one fee for each month of the quarter
     ]
     monkeypatch.undo()
+    _forget_invoices(committed)
     with session_scope(committed, write=True) as session:
-        for table in ("jobs", "invoices", "invoice_series", "share_log"):
-            session.execute(text(f"DELETE FROM {table}"))
         bill_contract(
             session, world.contract_id, month=MARCH, now=RUN_AT, output=tmp_path, render="queue"
         )
