@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from elkund.core.bulk import insert_rows
 from elkund.core.jobs.models import JobRow
 from elkund.core.localtime import utcnow
 
@@ -20,8 +20,8 @@ VALUES_STORED_JOB = "meter_values.stored"
 
 
 def enqueue_values_stored(session: Session, installation_ids: Iterable[int]) -> None:
-    """One job per installation (not per value), run once the import commits; one statement
-    for all of them, as a large import touches many installations."""
+    """One job per installation (not per value), run once the import commits; one COPY or
+    executemany for all of them (``insert_rows``), as a large import touches many installations."""
     now = utcnow()
     rows = [
         {
@@ -32,5 +32,4 @@ def enqueue_values_stored(session: Session, installation_ids: Iterable[int]) -> 
         }
         for installation_id in sorted(set(installation_ids))
     ]
-    if rows:
-        session.execute(insert(JobRow), rows)
+    insert_rows(session, JobRow, rows)
