@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Literal
 
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, routing
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from starlette.routing import BaseRoute
 
 from elkund.api.app import create_app
 from elkund.api.openapi import render
@@ -94,3 +95,24 @@ def test_front_page_is_swedish_and_marks_development_mode(engine: Engine) -> Non
 
 def test_committed_openapi_spec_matches_the_code() -> None:
     assert (ROOT / "openapi.json").read_bytes() == render()
+
+
+def test_start_builds_every_route_so_the_first_requests_need_not(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FastAPI builds an included router's routes when a request first reaches it, under a lock
+    that every first request after a start would wait for; the start does it instead."""
+    built: list[object] = []
+    build = routing._IncludedRouter._build_effective_context
+
+    def counted(router: routing._IncludedRouter, route: BaseRoute) -> object:
+        built.append(route)
+        return build(router, route)
+
+    monkeypatch.setattr(routing._IncludedRouter, "_build_effective_context", counted)
+    with TestClient(make_app(engine), follow_redirects=False) as client:
+        assert len(built) >= 20  # the API's and the portal's routes
+        built.clear()
+        for path in ("/health", "/mina-sidor/", "/logga-in", "/api/v1/access-requests"):
+            assert client.get(path).status_code < 500
+        assert built == []

@@ -4,6 +4,7 @@ and the few round trips of a view."""
 
 from __future__ import annotations
 
+import gzip
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from elkund.portal import consumption
 from elkund.portal.auth.cookies import SESSION_COOKIE
 from elkund.portal.auth.service import start_person_session
 from elkund.portal.auth.settings import AuthSettings
+from elkund.portal.components.deflated import Deflated
 from elkund.portal.fragment_store import PortalFragment
 from tests.factories import fake_personnummer, make_customer, make_installation
 from tests.integration.helpers import day_file
@@ -298,6 +300,28 @@ def test_a_long_page_is_sent_gzipped_to_a_browser_that_accepts_it(
     day = world.last.isoformat()
     short = client.get(url, params={"from": day, "to": day}, headers={"Accept-Encoding": "gzip"})
     assert "content-encoding" not in short.headers
+
+
+def test_a_stored_fragment_is_sent_as_stored_without_compressing_it_again(
+    client: TestClient, committed: sessionmaker[Session], world: World
+) -> None:
+    """The page around the fragment is deflated per request; the fragment's own deflated bytes
+    go out unchanged, inside one gzip member that unzips to the whole page."""
+    _drain(committed)
+    with session_scope(committed) as session:
+        query = select(PortalFragment.html).where(
+            PortalFragment.installation_id == world.mine_id,
+            PortalFragment.view_key.contains(f":P1D:{world.first}:{world.last}:"),
+            PortalFragment.view_key.endswith(":sv"),
+        )
+        stored = Deflated.from_stored(session.scalars(query).one())
+    url = PAGE.format(world.mine)
+    headers = {"Accept-Encoding": "gzip"}
+    with client.stream("GET", url, params=_year(world), headers=headers) as response:
+        raw = b"".join(response.iter_raw())
+    assert response.headers["content-encoding"] == "gzip"
+    assert stored.data in raw
+    assert stored.inflate().decode() in gzip.decompress(raw).decode()
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from sqlalchemy.orm import configure_mappers
 
 from elkund import __version__
 from elkund.api import access, events, export, health, oauth
@@ -71,6 +72,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     from elkund.core.jobs.worker import run_forever
     from elkund.jobs_runner import HANDLERS, start_periodic_jobs
 
+    _build_routes(app.router.routes)
+    configure_mappers()  # otherwise done by the first request that uses the ORM
     stop = threading.Event()
     thread = None
     if app.state.settings.runs_worker_in_process:
@@ -91,3 +94,17 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     stop.set()
     if thread is not None:
         thread.join(timeout=30)
+
+
+def _build_routes(routes: Sequence[object]) -> None:
+    """Build every included router's routes now, before the first request.
+
+    FastAPI builds them (dependencies, parameters, models) when a request first reaches the
+    router, tens of milliseconds under a lock that the first requests after a start all wait
+    for. A FastAPI without this lazy building has nothing to build here.
+    """
+    for route in routes:
+        for name in ("effective_candidates", "effective_low_priority_routes"):
+            build = getattr(route, name, None)
+            if callable(build):
+                _build_routes(build())

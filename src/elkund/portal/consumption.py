@@ -13,7 +13,6 @@ again with a Swedish (or English) message and status 422.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,10 +21,13 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Query
+import structlog
+from fastapi import APIRouter, FastAPI, Query
 from fastapi.responses import HTMLResponse, Response
+from jinja2 import meta
 from markupsafe import Markup
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
 
 from elkund import __version__
@@ -43,15 +45,20 @@ from elkund.metering.repository import days_version
 from elkund.portal import fragment_store
 from elkund.portal.auth import ActingCustomer
 from elkund.portal.auth.pages import finish_page, templates, words
-from elkund.portal.components import chart, downloads, formatting, i18n
+from elkund.portal.auth.repository import session_access
+from elkund.portal.components import chart, deflated, downloads, formatting, i18n
 from elkund.portal.components.chart import consumption_chart, data_table, table_body, total_row
-from elkund.portal.components.fragments import FragmentCache, LruCache
+from elkund.portal.components.deflated import Deflated, deflate, gzip_member
+from elkund.portal.components.fragments import LruCache
 from elkund.portal.components.i18n import LANG_PARAM, LANGUAGES, Lang, language_of, translate
+
+log = structlog.get_logger(__name__)
 
 
 @asynccontextmanager
-async def _warm_up_on_start(_app: object) -> AsyncIterator[None]:
+async def _warm_up_on_start(app: FastAPI) -> AsyncIterator[None]:
     warm_up()  # see below
+    warm_up_reads(app.state.session_factory)
     yield
 
 
@@ -69,6 +76,9 @@ DOWNLOAD_RESOLUTIONS: Final = (Resolution.PT15M, Resolution.PT1H, Resolution.P1D
 FORMATS: Final = {"csv": downloads.CSV_MEDIA_TYPE, "xlsx": downloads.XLSX_MEDIA_TYPE}
 GZIP_FROM: Final = 16_384
 """Pages of at least this many bytes are sent gzipped when the browser accepts it."""
+GZIP_LEVEL: Final = 1
+"""zlib's fastest level for what is compressed per request: it shrinks a page about tenfold for
+less CPU than writing and reading the plain bytes costs both ends."""
 HISTORY_YEARS: Final = 10
 """How far back a period may start: 1 January this many years ago (SUP-14 asks for 3+)."""
 MAX_DAYS: Final = {
@@ -214,14 +224,15 @@ def consumption_page(
     cached = PAGES.get(key)
     if cached is not None:
         return _cached_page(request, cached)
-    context["results"] = _results(session, installation, metered, choice, since, lang, version)
-    response = _render(request, "consumption/page.html", context)
+    results = _results(session, installation, metered, choice, since, lang, version)
+    context["results"] = _RESULTS_SLOT
+    response = _render(request, "consumption/page.html", context, results=results)
     if _keepable(response):
         PAGES.put(key, (bytes(response.body), "content-encoding" in response.headers))
     return response
 
 
-RESULTS = FragmentCache(size=512)
+RESULTS: LruCache[Deflated] = LruCache(size=512)
 PAGES: LruCache[tuple[bytes, bool]] = LruCache(size=256)
 """Whole Förbrukning pages as sent (gzipped when long), so a repeated view skips the page
 template and the compression. Looked up only after the session, the acting customer's holding
@@ -278,9 +289,10 @@ def _cached_page(request: Request, cached: tuple[bytes, bool]) -> HTMLResponse:
 
 
 def _results_format() -> str:
-    """A digest of the code and template that write the chart and table, part of every stored
-    fragment's key: a deployment that changes them never serves fragments of the code before it."""
-    modules = (reading, chart, formatting, i18n)
+    """A digest of the code and template that write the chart and table and of the code that
+    stores them, part of every stored fragment's key: a deployment that changes them never serves
+    fragments of the code before it."""
+    modules = (reading, chart, formatting, i18n, fragment_store, deflated)
     sources = [Path(__file__), *(Path(str(m.__file__)) for m in modules), _RESULTS_TEMPLATE]
     digest = hashlib.sha256(__version__.encode())
     for source in sources:
@@ -300,14 +312,16 @@ def _results(
     since: date,
     lang: Lang,
     version: tuple[int, ...],
-) -> Markup:
+) -> Deflated:
     """The chart and table, rendered once per version of the values they show: from this
-    process's cache, else from the fragments rendered ahead of time, else rendered now."""
+    process's cache, else from the fragments rendered ahead of time, else rendered now. Kept
+    deflated, as the store keeps them, so a page sends them without compressing them again."""
     key = (installation.id, choice, since, lang, version)
 
-    def stored_or_render() -> Markup:
+    def stored_or_render() -> Deflated:
         if choice not in prerendered_choices(_today()):
-            return _render_now(session, installation, metered, choice, since, lang)
+            html = _render_now(session, installation, metered, choice, since, lang)
+            return deflate(str(html).encode(), GZIP_LEVEL)
         view = view_key(choice, since, metered, lang)
         text = fragment_store.version_text(version)
         stored = fragment_store.load(
@@ -315,7 +329,9 @@ def _results(
         )
         if stored is not None:
             return stored
-        fragment = _render_now(session, installation, metered, choice, since, lang)
+        fragment = fragment_store.compress(
+            _render_now(session, installation, metered, choice, since, lang)
+        )
         begin_writing(session)  # a usual view the job has not rendered (yet): keep it
         fragment_store.save(
             session,
@@ -425,8 +441,41 @@ def warm_up() -> None:
     sample = Series(Resolution.P1D, buckets[0].start, buckets[-1].end, buckets)
     for lang in LANGUAGES:
         render_results(sample, sample, lang)
-    for name in ("base.html", "consumption/page.html", "consumption/download.html"):
-        templates.get_template(name)
+    compiled: set[str] = set()
+    for name in ("consumption/page.html", "consumption/download.html"):
+        _compile_with_references(name, compiled)
+
+
+def _compile_with_references(name: str, compiled: set[str]) -> None:
+    """Compile ``name`` and every template it extends, includes or imports: Jinja loads those
+    only when a page is rendered."""
+    if name in compiled:
+        return
+    compiled.add(name)
+    templates.get_template(name)
+    source, _, _ = templates.env.loader.get_source(templates.env, name)  # type: ignore[union-attr]
+    for referenced in meta.find_referenced_templates(templates.env.parse(source)):
+        if referenced is not None:
+            _compile_with_references(referenced, compiled)
+
+
+def warm_up_reads(sessions: sessionmaker[Session]) -> None:
+    """Run each statement of a view once in each server process before its first request, with
+    keys that find nothing (no customer's data is read or cached).
+
+    SQLAlchemy compiles a statement at its first use in a process, in every thread that uses it
+    before it is cached, and the pool opens its first connection. A database that cannot be
+    reached now is no reason not to start; the pages will say so.
+    """
+    today = _today()
+    try:
+        with sessions() as session:
+            session_access(session, session_id="")
+            grid_repository.held_with_move_in(session, 0, "", today)
+            days_version(session, installation_id=0, first=today, end=today)
+            fragment_store.load(session, installation_id=0, view_key="", version="")
+    except SQLAlchemyError as error:
+        log.warning("portal_warm_up_failed", error=type(error).__name__)
 
 
 @router.get("/anlaggning/{gsrn}/ladda-ner", response_class=HTMLResponse)
@@ -546,9 +595,20 @@ def _form(choice: Choice) -> dict[str, str]:
     }
 
 
+_RESULTS_SLOT: Final = Markup("<!--elkund:results-->")
+"""Where the chart and table go in a rendered page. Nothing a visitor sends can make this
+comment: the page escapes what it echoes."""
+
+
 def _render(
-    request: Request, name: str, context: dict[str, Any], *, status: int = 200
+    request: Request,
+    name: str,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+    results: Deflated | None = None,
 ) -> HTMLResponse:
+    """The page, with ``results`` (if given) in place of ``_RESULTS_SLOT``."""
     context |= {
         "page_resolutions": PAGE_RESOLUTIONS,
         "download_resolutions": DOWNLOAD_RESOLUTIONS,
@@ -556,19 +616,32 @@ def _render(
     }
     response: HTMLResponse = templates.TemplateResponse(request, name, context, status_code=status)
     finish_page(request, response)  # no-store: values change as soon as new ones are stored
-    return _gzipped(request, response)
+    body = bytes(response.body)
+    parts: list[bytes | Deflated] = [body]
+    if results is not None:
+        before, slot, after = body.partition(str(_RESULTS_SLOT).encode())
+        if not slot:
+            raise RuntimeError(f"{name} has no place for the results")
+        parts = [before, results, after]
+    return _encoded(request, response, parts)
 
 
-def _gzipped(request: Request, response: HTMLResponse) -> HTMLResponse:
-    """A long page (a year by day is ~270 kB) sent gzipped to a browser that accepts it.
-
-    zlib's fastest level shrinks it about tenfold for well under a millisecond of CPU, less than
-    writing and reading the plain bytes costs both ends; every browser accepts it.
-    """
-    if len(response.body) < GZIP_FROM or not _accepts_gzip(request.headers.get("accept-encoding")):
-        return response
-    response.body = gzip.compress(response.body, compresslevel=1, mtime=0)
-    _mark_gzipped(response)
+def _encoded(
+    request: Request, response: HTMLResponse, parts: list[bytes | Deflated]
+) -> HTMLResponse:
+    """The parts as the body: a long page (a year by day is ~270 kB) gzipped for a browser that
+    accepts it, every browser does, with the deflated parts sent as they are."""
+    size = sum(part.size if isinstance(part, Deflated) else len(part) for part in parts)
+    if size >= GZIP_FROM and _accepts_gzip(request.headers.get("accept-encoding")):
+        response.body = gzip_member(
+            [part if isinstance(part, Deflated) else deflate(part, GZIP_LEVEL) for part in parts]
+        )
+        _mark_gzipped(response)
+    else:
+        response.body = b"".join(
+            part.inflate() if isinstance(part, Deflated) else part for part in parts
+        )
+        response.headers["Content-Length"] = str(len(response.body))
     return response
 
 

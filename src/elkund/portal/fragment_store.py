@@ -12,7 +12,6 @@ checked by the page before it asks for one.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from elkund.core.bulk import INTEGRITY_ERRORS
 from elkund.core.db import Base
+from elkund.portal.components.deflated import Deflated, deflate
 
 _LEVEL = 6  # zlib's default: a year by day (~270 kB) shrinks about tenfold in a few ms
 
@@ -36,7 +36,7 @@ class PortalFragment(Base):
     )
     view_key: Mapped[str] = mapped_column(String(100), primary_key=True)
     values_version: Mapped[str] = mapped_column(String(200))
-    html: Mapped[bytes] = mapped_column(LargeBinary)  # zlib-compressed UTF-8
+    html: Mapped[bytes] = mapped_column(LargeBinary)  # UTF-8 as ``Deflated.stored``
     created_at: Mapped[datetime]
 
 
@@ -45,17 +45,21 @@ def version_text(version: Sequence[int]) -> str:
     return ",".join(str(part) for part in version)
 
 
-def load(session: Session, *, installation_id: int, view_key: str, version: str) -> Markup | None:
-    """The stored fragment of this view if it was made from exactly this version of the values."""
+def compress(html: Markup) -> Deflated:
+    """A rendered fragment as the store keeps it and the page sends it."""
+    return deflate(str(html).encode(), _LEVEL)
+
+
+def load(session: Session, *, installation_id: int, view_key: str, version: str) -> Deflated | None:
+    """The stored fragment of this view if it was made from exactly this version of the values,
+    still deflated: the page sends it as it is (``components.deflated``)."""
     query = select(PortalFragment.html).where(
         PortalFragment.installation_id == installation_id,
         PortalFragment.view_key == view_key,
         PortalFragment.values_version == version,
     )
-    compressed = session.scalar(query)
-    if compressed is None:
-        return None
-    return Markup(zlib.decompress(compressed).decode())  # noqa: S704 - our own rendering
+    stored = session.scalar(query)
+    return None if stored is None else Deflated.from_stored(stored)
 
 
 def replace_all(
@@ -69,7 +73,7 @@ def replace_all(
     views of earlier days and of a previous holder go."""
     session.execute(delete(PortalFragment).where(PortalFragment.installation_id == installation_id))
     session.add_all(
-        _row(installation_id, view_key, version, html, now)
+        _row(installation_id, view_key, version, compress(html).stored(), now)
         for view_key, (version, html) in fragments.items()
     )
     session.flush()
@@ -81,7 +85,7 @@ def save(
     installation_id: int,
     view_key: str,
     version: str,
-    html: Markup,
+    html: Deflated,
     now: datetime,
 ) -> None:
     """Keep one fragment rendered by a page; a concurrent request that saved it first wins."""
@@ -93,18 +97,18 @@ def save(
                     PortalFragment.view_key == view_key,
                 )
             )
-            session.add(_row(installation_id, view_key, version, html, now))
+            session.add(_row(installation_id, view_key, version, html.stored(), now))
     except INTEGRITY_ERRORS:
         pass  # the same view was saved by another request meanwhile
 
 
 def _row(
-    installation_id: int, view_key: str, version: str, html: Markup, now: datetime
+    installation_id: int, view_key: str, version: str, stored: bytes, now: datetime
 ) -> PortalFragment:
     return PortalFragment(
         installation_id=installation_id,
         view_key=view_key,
         values_version=version,
-        html=zlib.compress(str(html).encode(), _LEVEL),
+        html=stored,
         created_at=now,
     )

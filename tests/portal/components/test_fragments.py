@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from elkund.portal.components.fragments import FragmentCache
+from elkund.portal.components.fragments import LruCache
 
 
 def test_a_key_is_rendered_once_and_the_oldest_is_dropped_when_full() -> None:
-    cache = FragmentCache(size=2)
+    cache: LruCache[Markup] = LruCache(size=2)
     rendered: list[str] = []
 
     def render(name: str) -> Markup:

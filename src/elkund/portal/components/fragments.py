@@ -15,8 +15,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
-from markupsafe import Markup
-
 V = TypeVar("V")
 
 
@@ -56,7 +54,3 @@ class LruCache(Generic[V]):
 
     def __len__(self) -> int:
         return len(self._entries)
-
-
-class FragmentCache(LruCache[Markup]):
-    """Rendered fragments of pages."""
