@@ -7,6 +7,7 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -71,8 +72,13 @@ def acting_customer(
     return customer
 
 
-def _acting_customer(resumed: Resumed, session: DbSession) -> Customer:
-    return acting_customer(resumed.user, session, loaded=resumed.acting_customer)
+async def _acting_customer(resumed: Resumed, session: DbSession) -> Customer:
+    """Async, as the customer is nearly always the one ``resume`` read already (no I/O); only
+    otherwise is it read, in a thread."""
+    loaded = resumed.acting_customer
+    if loaded is not None and loaded.id == resumed.user.acting_for:
+        return acting_customer(resumed.user, session, loaded=loaded)
+    return await run_in_threadpool(acting_customer, resumed.user, session)
 
 
 ActingCustomer = Annotated[Customer, Depends(_acting_customer)]
