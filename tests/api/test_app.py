@@ -102,6 +102,8 @@ def test_start_builds_every_route_so_the_first_requests_need_not(
 ) -> None:
     """FastAPI builds an included router's routes when a request first reaches it, under a lock
     that every first request after a start would wait for; the start does it instead."""
+    if not hasattr(routing, "_IncludedRouter"):
+        pytest.skip("this FastAPI builds its routes when they are included")
     built: list[object] = []
     build = routing._IncludedRouter._build_effective_context
 

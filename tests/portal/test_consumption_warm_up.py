@@ -4,6 +4,7 @@ a database that cannot be reached does not stop the start."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -107,7 +108,23 @@ def test_a_database_out_of_reach_does_not_stop_the_start(tmp_path: Path) -> None
     ]
 
 
+def test_a_database_that_does_not_answer_delays_the_start_only_so_long(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(consumption, "WARM_UP_READS_SECONDS", 0.1)
+    monkeypatch.setattr(consumption, "warm_up_reads", lambda _sessions: time.sleep(3))
+    began = time.monotonic()
+    with capture_logs() as logs, TestClient(create_app(SETTINGS, engine=engine)) as client:
+        started = time.monotonic() - began
+        assert client.get("/static/elkund.css").status_code == 200
+    assert started < 2
+    assert "portal_warm_up_timed_out" in [entry["event"] for entry in logs]
+
+
 def test_warm_up_alone_renders_both_languages_from_a_sample() -> None:
+    cache = templates.env.cache
+    assert cache is not None
+    cache.clear()
     consumption.RESULTS.clear()
     consumption.warm_up()
     assert len(consumption.RESULTS) == 0

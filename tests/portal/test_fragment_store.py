@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
+from anyio import to_thread
 from fastapi.testclient import TestClient
 from markupsafe import Markup
 from sqlalchemy import Engine, event, func, select
@@ -281,6 +283,29 @@ def test_a_view_costs_three_round_trips_and_one_more_from_the_store(
         assert statements.during(view) == 3  # from this process's cache
     finally:
         statements.close()
+
+
+def test_a_view_crosses_to_a_worker_thread_three_times(
+    client: TestClient,
+    committed: sessionmaker[Session],
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The portal session (one statement), the page, and the end of the database session; the
+    database session is opened and the acting customer found on the event loop."""
+    _drain(committed)
+    view = partial(client.get, PAGE.format(world.mine), params=_year(world))
+    assert view().status_code == 200
+    crossings: list[str] = []
+    run_sync = to_thread.run_sync
+
+    async def counted(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        crossings.append(getattr(function, "__qualname__", repr(function)))
+        return await run_sync(function, *args, **kwargs)
+
+    monkeypatch.setattr(to_thread, "run_sync", counted)
+    assert view().status_code == 200
+    assert len(crossings) == 3, crossings
 
 
 def test_a_long_page_is_sent_gzipped_to_a_browser_that_accepts_it(

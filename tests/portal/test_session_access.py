@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from anyio.from_thread import start_blocking_portal
 from sqlalchemy import delete, event, update
 from sqlalchemy.orm import Session
 
@@ -17,13 +18,14 @@ from elkund.core.localtime import utcnow
 from elkund.customers.authorised import AuthorisedUser, add_authorised_user
 from elkund.customers.models import Customer, CustomerKind
 from elkund.customers.service import create_business_login
-from elkund.portal.auth import repository
+from elkund.portal.auth import deps, repository
 from elkund.portal.auth.deps import acting_customer
 from elkund.portal.auth.domain import hash_token
 from elkund.portal.auth.errors import NotActingFor
 from elkund.portal.auth.models import PortalSession
 from elkund.portal.auth.service import (
     TOUCH_INTERVAL,
+    ResumedSession,
     StartedSession,
     resume,
     resume_session,
@@ -276,6 +278,27 @@ def test_acting_customer_refuses_a_customer_the_user_may_not_act_for(
         acting_customer(forged, session, loaded=people.stranger)
     with pytest.raises(NotActingFor):
         acting_customer(forged, session)
+
+
+def test_the_dependency_reads_in_a_thread_only_a_customer_resume_did_not_read(
+    session: Session, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = _sign_in(session).user
+    in_thread: list[object] = []
+
+    async def recorded(function: Callable[..., Customer], *args: Any) -> Customer:
+        in_thread.append(function)
+        return function(*args)
+
+    monkeypatch.setattr(deps, "run_in_threadpool", recorded)
+    with start_blocking_portal() as portal:  # its own event loop: another may run in this thread
+        read = ResumedSession(user, people.person)
+        assert portal.call(deps._acting_customer, read, session) is people.person
+        assert in_thread == []
+        for loaded in (None, people.company):  # not read, or not the acting one
+            resumed = ResumedSession(user, loaded)
+            assert portal.call(deps._acting_customer, resumed, session) is people.person
+    assert in_thread == [acting_customer, acting_customer]
 
 
 # --- sign-in: the same definition of whom a person may act for -----------------------------

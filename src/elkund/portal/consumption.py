@@ -21,7 +21,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Final
 
+import anyio
 import structlog
+from anyio import to_thread
 from fastapi import APIRouter, FastAPI, Query
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import meta
@@ -58,7 +60,10 @@ log = structlog.get_logger(__name__)
 @asynccontextmanager
 async def _warm_up_on_start(app: FastAPI) -> AsyncIterator[None]:
     warm_up()  # see below
-    warm_up_reads(app.state.session_factory)
+    with anyio.move_on_after(WARM_UP_READS_SECONDS) as waited:  # a host that does not answer
+        await to_thread.run_sync(warm_up_reads, app.state.session_factory, abandon_on_cancel=True)
+    if waited.cancelled_caught:
+        log.warning("portal_warm_up_timed_out", seconds=WARM_UP_READS_SECONDS)
     yield
 
 
@@ -79,6 +84,8 @@ GZIP_FROM: Final = 16_384
 GZIP_LEVEL: Final = 1
 """zlib's fastest level for what is compressed per request: it shrinks a page about tenfold for
 less CPU than writing and reading the plain bytes costs both ends."""
+WARM_UP_READS_SECONDS: Final = 5
+"""How long a starting server waits for its warm-up reads before it serves anyway."""
 HISTORY_YEARS: Final = 10
 """How far back a period may start: 1 January this many years ago (SUP-14 asks for 3+)."""
 MAX_DAYS: Final = {
@@ -475,7 +482,8 @@ def warm_up_reads(sessions: sessionmaker[Session]) -> None:
             days_version(session, installation_id=0, first=today, end=today)
             fragment_store.load(session, installation_id=0, view_key="", version="")
     except SQLAlchemyError as error:
-        log.warning("portal_warm_up_failed", error=type(error).__name__)
+        detail = str(error).splitlines()[0]
+        log.warning("portal_warm_up_failed", error=type(error).__name__, detail=detail)
 
 
 @router.get("/anlaggning/{gsrn}/ladda-ner", response_class=HTMLResponse)
@@ -598,6 +606,7 @@ def _form(choice: Choice) -> dict[str, str]:
 _RESULTS_SLOT: Final = Markup("<!--elkund:results-->")
 """Where the chart and table go in a rendered page. Nothing a visitor sends can make this
 comment: the page escapes what it echoes."""
+_SLOT_BYTES: Final = str(_RESULTS_SLOT).encode()
 
 
 def _render(
@@ -619,9 +628,9 @@ def _render(
     body = bytes(response.body)
     parts: list[bytes | Deflated] = [body]
     if results is not None:
-        before, slot, after = body.partition(str(_RESULTS_SLOT).encode())
-        if not slot:
-            raise RuntimeError(f"{name} has no place for the results")
+        if body.count(_SLOT_BYTES) != 1:
+            raise RuntimeError(f"{name} must have one place for the results")
+        before, _, after = body.partition(_SLOT_BYTES)
         parts = [before, results, after]
     return _encoded(request, response, parts)
 
@@ -629,8 +638,9 @@ def _render(
 def _encoded(
     request: Request, response: HTMLResponse, parts: list[bytes | Deflated]
 ) -> HTMLResponse:
-    """The parts as the body: a long page (a year by day is ~270 kB) gzipped for a browser that
-    accepts it, every browser does, with the deflated parts sent as they are."""
+    """The parts as the body. A long page (a year by day is ~270 kB) goes gzipped to a browser
+    that accepts it (every browser does), its deflated parts as they are; otherwise they are
+    inflated (a page for such a client is not kept in ``PAGES``, so each view inflates)."""
     size = sum(part.size if isinstance(part, Deflated) else len(part) for part in parts)
     if size >= GZIP_FROM and _accepts_gzip(request.headers.get("accept-encoding")):
         response.body = gzip_member(

@@ -63,10 +63,7 @@ def acting_customer(
     ``loaded`` is that customer if already read in ``session`` (with the session, by ``resume``),
     which spares a query.
     """
-    if loaded is not None and loaded.id == user.acting_for:
-        customer: Customer | None = loaded
-    else:
-        customer = session.get(Customer, user.acting_for)
+    customer = _already_read(user, loaded) or session.get(Customer, user.acting_for)
     if customer is None or not user.may_act_for(customer.id):
         raise NotActingFor("Du kan inte längre företräda den här kunden.")
     return customer
@@ -75,10 +72,14 @@ def acting_customer(
 async def _acting_customer(resumed: Resumed, session: DbSession) -> Customer:
     """Async, as the customer is nearly always the one ``resume`` read already (no I/O); only
     otherwise is it read, in a thread."""
-    loaded = resumed.acting_customer
-    if loaded is not None and loaded.id == resumed.user.acting_for:
+    loaded = _already_read(resumed.user, resumed.acting_customer)
+    if loaded is not None:
         return acting_customer(resumed.user, session, loaded=loaded)
     return await run_in_threadpool(acting_customer, resumed.user, session)
+
+
+def _already_read(user: PortalUser, loaded: Customer | None) -> Customer | None:
+    return loaded if loaded is not None and loaded.id == user.acting_for else None
 
 
 ActingCustomer = Annotated[Customer, Depends(_acting_customer)]
