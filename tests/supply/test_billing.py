@@ -187,10 +187,15 @@ def test_sup_6_a_business_customer_also_gets_peppol_ubl(
 # --- set-based runs (billing_batch, ADR 0018) ----------------------------------------------------
 
 
-def _mixed_world(committed: sessionmaker[Session], quarters_from: date = date(2025, 3, 16)) -> str:
+def _mixed_world(
+    committed: sessionmaker[Session],
+    quarters_from: date = date(2025, 3, 16),
+    *,
+    missing_price: int | None = None,
+) -> str:
     """Fixed, dynamic and variable contracts on quarter-hour and hourly meters in March 2025
     (DST), hourly prices to ``quarters_from`` and quarter prices after, uneven values and
-    prices."""
+    prices; none at all for the interval starting at ``missing_price`` (epoch s)."""
     with session_scope(committed, write=True) as session:
         supplier = make_supplier(session)
         make_supplier_profile(session, supplier)
@@ -222,7 +227,8 @@ def _mixed_world(committed: sessionmaker[Session], quarters_from: date = date(20
                 start=MARCH,
                 now=datetime(2025, 2, 1, tzinfo=UTC),
             ).contract
-        price_store.insert_new(session, _uneven_prices(quarters_from), now=RUN_AT)
+        prices = [p for p in _uneven_prices(quarters_from) if p[1] != missing_price]
+        price_store.insert_new(session, prices, now=RUN_AT)
         return supplier.org_number
 
 
@@ -316,6 +322,9 @@ def _run(committed: sessionmaker[Session], org: str, tmp_path: Path) -> RunResul
 
 
 @pytest.mark.parametrize(
+    "kept", ["current", "none", "older-prices"], ids=["kept-sums", "no-sums", "older-prices"]
+)
+@pytest.mark.parametrize(
     "quarters_from",
     [date(2025, 3, 16), MARCH, date(2025, 4, 1)],
     ids=["mixed-prices", "quarter-prices", "hourly-prices"],
@@ -325,26 +334,43 @@ def test_a_set_based_run_issues_what_billing_one_contract_at_a_time_issues(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     quarters_from: date,
+    kept: str,
 ) -> None:
     """The chunked run and ``bill_contract`` give the same documents, digests and share-log
-    entries (one per installation read, EU-3) for fixed, dynamic and variable prices. Prices
-    of a meter's own resolution throughout (quarter or hourly prices only) are summed on
-    PostgreSQL against the stored prices themselves (``stored_window_costs``), mixed ones
-    against staged prices: both as ``rate`` prices each value."""
+    entries (one per installation read, EU-3) for fixed, dynamic and variable prices.
+
+    With the days' kept sums of Wh × price (ADR 0022; the prices here are stored after the
+    values) no value is summed at billing. Days without them (stored before ADR 0022), or with
+    sums at older prices than the day's (a price corrected while the values were stored), are
+    summed from the values: prices of a meter's own resolution throughout (quarter or hourly
+    prices only) on PostgreSQL against the stored prices themselves (``stored_window_costs``),
+    mixed ones against staged prices. Every way prices each value as ``rate`` does."""
     org = _mixed_world(committed, quarters_from)
+    with session_scope(committed, write=True) as session:
+        if kept == "none":
+            session.execute(text("UPDATE meter_value_days SET cost = NULL, prices_version = NULL"))
+        elif kept == "older-prices":
+            session.execute(text("UPDATE price_days SET version = version + 1"))
     one_by_one = _left_to_bill_contract(monkeypatch)
     direct: list[int] = []
+    staged: list[int] = []
 
     def stored(session: Session, windows: list[Window], zones: list[str]) -> dict[int, int]:
         direct.extend(w.installation_id for w in windows)
         return stored_window_costs(session, windows, zones)
 
+    def summed(session: Session, windows: list[Window], slots: list[Any]) -> dict[int, int] | None:
+        staged.extend(w.installation_id for w in windows)
+        return window_costs(session, windows, slots)
+
     monkeypatch.setattr(billing_batch, "stored_window_costs", stored)
+    monkeypatch.setattr(billing_batch, "window_costs", summed)
     result = _run(committed, org, tmp_path)
     postgres = committed.kw["bind"].dialect.name == "postgresql"
-    # on PostgreSQL the priced contracts (dynamic, variable) on the meters of the prices' own
-    # resolution; SQLite always stages
-    assert len(direct) == (2 if postgres and quarters_from != date(2025, 3, 16) else 0)
+    # the priced contracts (dynamic, variable) on the meters of the prices' own resolution on
+    # PostgreSQL; SQLite always stages
+    own = 2 if postgres and quarters_from != date(2025, 3, 16) else 0
+    assert (len(set(direct)), len(set(staged))) == ((0, 0) if kept == "current" else (own, 4 - own))
     assert (result.refused, one_by_one) == ([], [])  # every contract billed in the chunk
     assert sorted(i.number for i in result.invoices) == [f"{n:08d}" for n in range(1, 7)]
     batch = _issued(committed)
@@ -691,14 +717,9 @@ def test_a_spot_priced_contract_missing_a_price_is_left_to_bill_contract(
     """One quarter-hour without a price: the SQL sums count its Wh as unpriced, so the dynamic
     and variable contracts go to bill_contract (which refuses them with its own message); the
     fixed ones are billed in the chunk."""
-    org = _mixed_world(committed)
-    with session_scope(committed, write=True) as session:
-        session.execute(
-            text("DELETE FROM day_ahead_prices WHERE start = :at").bindparams(
-                bindparam("at", type_=UtcTimestamp())
-            ),
-            {"at": local_midnight(date(2025, 3, 20)) + timedelta(hours=9)},
-        )
+    missing = local_midnight(date(2025, 3, 20)) + timedelta(hours=9)
+    org = _mixed_world(committed, missing_price=to_epoch(missing))
+    with session_scope(committed) as session:
         kinds = {
             i: kind for i, kind in session.execute(select(Contract.id, Product.kind).join(Product))
         }

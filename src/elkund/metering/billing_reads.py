@@ -4,10 +4,12 @@ A billing run needs, per installation and month, whether the values are complete
 Σ Wh and, for a spot-priced product, Σ Wh × price; a version of the values to notice corrections
 on a re-run; and the daily usage for the invoice's chart (SUP-10). Bringing every value into
 Python for that cost more than the whole set-based baseline. The daily rollups
-``meter_value_days`` (rewritten with the values, in their transaction) give all of it but the
-price product: ``day_totals``. Only spot-priced windows scan ``meter_values``, for Σ Wh × price
-alone: ``window_costs`` against staged prices, or on PostgreSQL, where the stored prices are the
-meter's own resolution throughout, ``stored_window_costs`` against ``day_ahead_prices`` itself.
+``meter_value_days`` (rewritten with the values, in their transaction) give all of it, and
+with ``day_costs`` also Σ Wh × price per day: ``day_totals``. Only spot-priced windows with a day
+whose priced sum is not kept or older than its prices (ADR 0022) scan ``meter_values``, for
+Σ Wh × price alone: ``window_costs`` against staged prices, or on PostgreSQL, where the stored
+prices are the meter's own resolution throughout, ``stored_window_costs`` against
+``day_ahead_prices`` itself.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import exc, text
 from sqlalchemy.orm import Session
 
-from elkund.core.bulk import create_stage, load_stage, timestamp_to_epoch
+from elkund.core.bulk import create_stage, load_stage
 from elkund.core.db import is_postgres
 from elkund.core.localtime import from_epoch
 
@@ -193,20 +195,6 @@ def _exact(value: object) -> int:
     raise ValueError(f"an inexact sum {value!r}")  # cannot happen: no product leaves int64
 
 
-def stored_prices(session: Session, zone: str, lo: int, hi: int) -> list[tuple[int, int, int]]:
-    """(start in epoch s, minutes, öre/kWh × 10^7 as stored) of the zone's day-ahead prices
-    starting in [lo, hi): the stored integers, without a ``Decimal`` each, as the database
-    gives them (a month of a zone is thousands of rows)."""
-    start = timestamp_to_epoch(session, "start")
-    instant = from_epoch if is_postgres(session) else (lambda s: s)
-    statement = text(
-        f"SELECT {start}, CASE resolution WHEN 'PT15M' THEN 15 ELSE 60 END, price_ore_per_kwh"
-        " FROM day_ahead_prices WHERE zone = :zone AND start >= :lo AND start < :hi"
-    )
-    rows = session.execute(statement, {"zone": zone, "lo": instant(lo), "hi": instant(hi)})
-    return [tuple(row) for row in rows]
-
-
 class DayTotal(NamedTuple):
     """One day's rollup. A tuple, not a frozen dataclass: a run makes one per installation and
     day, and a tuple is made several times faster."""
@@ -216,6 +204,8 @@ class DayTotal(NamedTuple):
     estimated_count: int
     missing_count: int
     changed_at: str  # as stored: it changes whenever a value of the day does
+    cost: int | None = None  # Σ Wh × 4·öre/kWh·10^7 (``day_costs``), if kept
+    prices_version: int | None = None  # of the zone's prices of the day the cost was summed at
 
 
 def day_totals(
@@ -227,7 +217,7 @@ def day_totals(
     marks = ", ".join(f":i{n}" for n in range(len(installation_ids)))
     statement = text(
         "SELECT installation_id, local_date, wh, minutes_present, estimated_count,"
-        " missing_count, changed_at"
+        " missing_count, changed_at, cost, prices_version"
         f" FROM meter_value_days WHERE installation_id IN ({marks})"
         " AND local_date >= :first AND local_date < :end"
     )
@@ -236,8 +226,10 @@ def day_totals(
     as_date = _same if is_postgres(session) else date.fromisoformat  # SQLite's are text
     found: dict[int, dict[date, DayTotal]] = {i: {} for i in installation_ids}
     # a run reads thousands of days: the drivers give the integer columns as int already
-    for installation, day, wh, minutes, estimated, missing, changed in rows:
-        found[installation][as_date(day)] = DayTotal(wh, minutes, estimated, missing, str(changed))
+    for installation, day, wh, minutes, estimated, missing, changed, cost, version in rows:
+        found[installation][as_date(day)] = DayTotal(
+            wh, minutes, estimated, missing, str(changed), cost, version
+        )
     return {i: days for i, days in found.items() if days}
 
 

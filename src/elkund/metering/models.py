@@ -66,3 +66,9 @@ class MeterValueDay(Base):
     estimated_count: Mapped[int] = mapped_column(Integer)
     missing_count: Mapped[int] = mapped_column(Integer)  # values flagged missing by the meter
     changed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Σ Wh × 4·öre/kWh·10^7 of every value of the day at its zone's day-ahead prices
+    # (``price_grid``'s rules), and the version of the zone's prices of that day it was computed
+    # with (``price_days``). None when a value had no price or the sum could leave int64; a
+    # reader trusts ``cost`` only while ``prices_version`` is the day's current one (ADR 0022).
+    cost: Mapped[int | None] = mapped_column(BigInteger)
+    prices_version: Mapped[int | None] = mapped_column(Integer)

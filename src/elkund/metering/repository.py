@@ -22,6 +22,7 @@ from elkund.core.db import is_postgres
 from elkund.core.localtime import from_epoch, local_day_bounds, to_epoch
 from elkund.core.types import UtcTimestamp
 from elkund.grid.models import Installation
+from elkund.metering.day_costs import COST_LIMIT, batch_costs, refresh_costs
 from elkund.metering.localdays import day_number
 from elkund.metering.rollup import Batch
 from elkund.metering.validation import InstallationLimits, ValidRow
@@ -43,6 +44,7 @@ _DAYS_COLUMNS = (
     ("day_end", "int8"),
 )
 _MISSING = 2
+_SAME_PRICES = "meter_value_days.prices_version = excluded.prices_version"
 _ESTIMATED = 1
 _PG_EPOCH = 946_684_800  # 2000-01-01T00:00:00Z, PostgreSQL's epoch for binary timestamps
 
@@ -161,21 +163,30 @@ def _insert_new(session: Session, rows: Sequence[ValidRow]) -> None:
 
 
 def _add_to_days(session: Session, batch: Batch, now: datetime) -> None:
-    """Add new values to their days' rollups (correct only because none of them existed before)."""
+    """Add new values to their days' rollups (correct only because none of them existed before),
+    with their priced sums (``day_costs``): a day's two parts add up only when both were priced
+    at the same version of the day's prices."""
+    costs = batch_costs(session, batch.columns)
     statement = text(
         "INSERT INTO meter_value_days (installation_id, local_date, wh, minutes_present,"
-        " estimated_count, missing_count, changed_at)"
-        " VALUES (:installation_id, :local_date, :wh, :minutes, :estimated, :missing, :now)"
+        " estimated_count, missing_count, changed_at, cost, prices_version)"
+        " VALUES (:installation_id, :local_date, :wh, :minutes, :estimated, :missing, :now,"
+        " :cost, :prices_version)"
         " ON CONFLICT (installation_id, local_date) DO UPDATE SET"
         " wh = meter_value_days.wh + excluded.wh,"
         " minutes_present = meter_value_days.minutes_present + excluded.minutes_present,"
         " estimated_count = meter_value_days.estimated_count + excluded.estimated_count,"
         " missing_count = meter_value_days.missing_count + excluded.missing_count,"
-        " changed_at = excluded.changed_at"
+        " changed_at = excluded.changed_at,"
+        f" cost = CASE WHEN {_SAME_PRICES} AND abs(meter_value_days.cost) < {COST_LIMIT}"
+        f" AND abs(excluded.cost) < {COST_LIMIT}"
+        " THEN meter_value_days.cost + excluded.cost END,"
+        f" prices_version = CASE WHEN {_SAME_PRICES} THEN excluded.prices_version END"
     ).bindparams(bindparam("local_date", type_=Date()), bindparam("now", type_=UtcTimestamp()))
-    session.execute(
-        statement,
-        [
+    rows = []
+    for installation_id, day, wh, minutes, estimated, missing in batch.day_sums():
+        cost, version = costs[installation_id, day]
+        rows.append(
             {
                 "installation_id": installation_id,
                 "local_date": date.fromordinal(day),
@@ -184,10 +195,11 @@ def _add_to_days(session: Session, batch: Batch, now: datetime) -> None:
                 "estimated": estimated,
                 "missing": missing,
                 "now": now,
+                "cost": cost,
+                "prices_version": version,
             }
-            for installation_id, day, wh, minutes, estimated, missing in batch.day_sums()
-        ],
-    )
+        )
+    session.execute(statement, rows)
 
 
 def _drop_unchanged(session: Session) -> int:
@@ -239,7 +251,8 @@ def _refresh_days_from_stage(session: Session, now: datetime) -> None:
 
 
 def refresh_days(session: Session, days: Sequence[tuple[int, date]], *, now: datetime) -> None:
-    """Recompute the daily rollup of these (installation, local date) pairs from stored values."""
+    """Recompute the daily rollup of these (installation, local date) pairs from stored values,
+    their priced sums included."""
     if not days:
         return
     create_stage(session, _DAYS, _DAYS_COLUMNS)
@@ -259,9 +272,11 @@ def refresh_days(session: Session, days: Sequence[tuple[int, date]], *, now: dat
         " GROUP BY d.installation_id, d.day"
         " ON CONFLICT (installation_id, local_date) DO UPDATE SET wh = excluded.wh,"
         " minutes_present = excluded.minutes_present, estimated_count = excluded.estimated_count,"
-        " missing_count = excluded.missing_count, changed_at = excluded.changed_at"
+        " missing_count = excluded.missing_count, changed_at = excluded.changed_at,"
+        " cost = NULL, prices_version = NULL"
     ).bindparams(bindparam("now", type_=UtcTimestamp()))
     session.execute(statement, {"now": now})
+    refresh_costs(session, days)
 
 
 def _day_row(installation_id: int, day: date) -> tuple[int, int, int, int]:

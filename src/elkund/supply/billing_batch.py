@@ -52,11 +52,12 @@ from elkund.metering.billing_reads import (
     PriceSlot,
     Window,
     day_totals,
-    stored_prices,
     stored_window_costs,
     window_costs,
 )
+from elkund.metering.day_costs import price_versions
 from elkund.metering.domain import minutes_between
+from elkund.metering.price_grid import QUARTER_S, PriceGrid, price_grid
 from elkund.parties.models import Party
 from elkund.supply import invoice_parts as parts
 from elkund.supply.benchmark import BenchmarkCategory, benchmark_kwh
@@ -90,10 +91,8 @@ _T = TypeVar("_T", Installation, Product, Customer)
 _Outcome = Literal["left", "kept"]
 _LEFT: _Outcome = "left"  # to ``bill_contract``
 _KEPT: _Outcome = "kept"  # the invoice issued before stands
-_QUARTER_S = 900
 _SCALE = 10**7  # öre/kWh × 10^7, exact for stored prices (SPOT_SCALE)
 _COST_DIVISOR = Decimal(4 * _SCALE * 1000)  # Σ Wh × 4·price·10^7 → öre
-_PRICE_LIMIT = 2**61  # |4·price·10^7| below this: its split halves times a Wh stay in int64
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,44 +198,37 @@ def _reads(
     take, and the contracts it leaves: refused by the gate, clipped, or not priced throughout."""
     requests = [(d.installation, local_midnight(d.start), local_midnight(d.end)) for d in due]
     periods = checked_supplier_periods(session, supplier=supplier, requests=requests, now=now)
-    prices = _ZonePrices.of(session, due)
-    zones = {zone: n for n, zone in enumerate(sorted(prices.grids))}
-    taken: list[tuple[_Due, SupplierPeriod, list[tuple[date, Window]]]] = []
+    checked: list[tuple[_Due, SupplierPeriod]] = []
     left = []
-    keys = itertools.count()
     for item, period in zip(due, periods, strict=True):
         if isinstance(period, AppError) or (period.lo, period.hi) != (
             local_midnight(item.start),
             local_midnight(item.end),
         ):
             left.append(item.contract.id)  # bill_contract refuses or clips
-            continue
-        windows = []
-        if _priced(item):
-            grid = prices.grids.get(item.installation.bidding_zone)
-            minutes = period.resolution.minutes
-            span = to_epoch(period.lo), to_epoch(period.hi)
-            if grid is None or not _covers(grid, *span, minutes):
-                left.append(item.contract.id)  # bill_contract finds the price missing
-                continue
-            zone = zones[item.installation.bidding_zone]
-            windows = [
-                (first, Window(next(keys), item.installation.id, lo, hi, minutes, zone))
-                for first, lo, hi in _month_windows(item.start, item.end)
-            ]
-        taken.append((item, period, windows))
+        else:
+            checked.append((item, period))
     # The days (and the digest made of them) before the priced sums: on PostgreSQL each statement
     # sees what is committed when it starts, so values corrected in between give an invoice whose
     # digest is of the older values, and the next run credits and reissues it. The other order
-    # would keep an invoice priced on older values under a digest of the newer.
-    days = _days(session, [item for item, _, _ in taken])
-    costs = _costs(session, prices, zones, [w for _, _, ws in taken for _, w in ws])
+    # would keep an invoice priced on older values under a digest of the newer. A day's kept
+    # sum comes in the same row as its values, so it is of the same values.
+    days = _days(session, [item for item, _ in checked])
+    kept = _kept_costs(session, [item for item, _ in checked if _priced(item)], days)
+    summed = [(i, p) for i, p in checked if _priced(i) and i.contract.id not in kept]
+    windowed, unpriced = _windows(session, summed)
+    left += sorted(unpriced)
+    costs = _costs(session, windowed)
     reads = []
-    for item, period, windows in taken:
-        if costs is None and windows:
-            left.append(item.contract.id)  # a sum beyond int64: rate's Decimals take it
+    for item, period in checked:
+        if item.contract.id in unpriced:
             continue
-        own = {first: (costs or {}).get(w.key, 0) for first, w in windows}
+        own = kept.get(item.contract.id, {})
+        if item.contract.id in windowed.windows:
+            if costs is None:
+                left.append(item.contract.id)  # a sum beyond int64: rate's Decimals take it
+                continue
+            own = {first: costs.get(w.key, 0) for first, w in windowed.windows[item.contract.id]}
         stored = days.get(item.installation.id, {})
         # the chunk's days span every due period: this contract's own only
         period_days = {d: t for d, t in stored.items() if item.start <= d < item.end}
@@ -244,12 +236,75 @@ def _reads(
     return reads, left
 
 
-def _costs(
-    session: Session, prices: _ZonePrices, zones: dict[str, int], windows: list[Window]
-) -> dict[int, int] | None:
-    """``window_costs`` of the windows. On PostgreSQL a window priced throughout at its meter's
-    resolution joins the stored prices themselves (``stored_window_costs``): a temporary table
-    keeps the query to one process, and the staged price would be 4 × the stored one anyway."""
+def _kept_costs(
+    session: Session, priced: Sequence[_Due], days: Mapping[int, Mapping[date, DayTotal]]
+) -> dict[int, dict[date, int]]:
+    """Σ Wh × price of each month of the contracts whose every day has a kept sum at its day's
+    current prices (``metering.day_costs``), by contract id; the others are summed from values.
+
+    The versions are read after the days: prices changed in between only send a contract to
+    the values."""
+    spans: dict[str, tuple[date, date]] = {}
+    for item in priced:
+        zone = item.installation.bidding_zone
+        first, end = spans.get(zone, (item.start, item.end))
+        spans[zone] = (min(first, item.start), max(end, item.end))
+    versions = {zone: price_versions(session, zone, *span) for zone, span in spans.items()}
+    kept = {}
+    for item in priced:
+        current = versions[item.installation.bidding_zone]
+        own = days.get(item.installation.id, {})
+        months = _month_bounds(item.start, item.end)
+        sums = dict.fromkeys(months, 0)
+        for day, _ in _local_days(item.start, item.end):
+            total = own.get(day)
+            if total is None or total.cost is None or total.prices_version != current.get(day, 0):
+                break
+            sums[max(m for m in months if m <= day)] += total.cost
+        else:
+            kept[item.contract.id] = sums
+    return kept
+
+
+@dataclass(frozen=True, slots=True)
+class _Windows:
+    """The month windows of the contracts whose Σ Wh × price is summed from their values."""
+
+    prices: _ZonePrices
+    zones: dict[str, int]
+    windows: dict[int, list[tuple[date, Window]]]  # by contract id
+
+
+def _windows(
+    session: Session, summed: Sequence[tuple[_Due, SupplierPeriod]]
+) -> tuple[_Windows, set[int]]:
+    """The windows to sum from values, and the contracts not priced throughout (left)."""
+    prices = _ZonePrices.of(session, [item for item, _ in summed])
+    zones = {zone: n for n, zone in enumerate(sorted(prices.grids))}
+    windows: dict[int, list[tuple[date, Window]]] = {}
+    unpriced = set()
+    keys = itertools.count()
+    for item, period in summed:
+        grid = prices.grids.get(item.installation.bidding_zone)
+        minutes = period.resolution.minutes
+        span = to_epoch(period.lo), to_epoch(period.hi)
+        if grid is None or not _covers(grid, *span, minutes):
+            unpriced.add(item.contract.id)  # bill_contract finds the price missing
+            continue
+        zone = zones[item.installation.bidding_zone]
+        windows[item.contract.id] = [
+            (first, Window(next(keys), item.installation.id, lo, hi, minutes, zone))
+            for first, lo, hi in _month_windows(item.start, item.end)
+        ]
+    return _Windows(prices, zones, windows), unpriced
+
+
+def _costs(session: Session, summed: _Windows) -> dict[int, int] | None:
+    """``window_costs`` of the summed windows. On PostgreSQL a window priced throughout at its
+    meter's resolution joins the stored prices themselves (``stored_window_costs``): a temporary
+    table keeps the query to one process, and the staged price would be 4 × the stored one."""
+    prices, zones = summed.prices, summed.zones
+    windows = [w for own in summed.windows.values() for _, w in own]
     direct: list[Window] = []
     if is_postgres(session):
         names = sorted(zones, key=zones.__getitem__)
@@ -265,13 +320,13 @@ def _costs(
     return costs | stored_window_costs(session, direct, names)
 
 
-def _own_prices(grid: _Grid | None, window: Window) -> bool:
+def _own_prices(grid: PriceGrid | None, window: Window) -> bool:
     """Whether every interval of the window has a stored price of the meter's resolution:
     a quarter-hour its quarter's, an hour its hour's (``_covers`` has checked the span)."""
     if grid is None:
         return False
-    first = (window.lo - grid.base) // _QUARTER_S
-    stop = (window.hi - grid.base) // _QUARTER_S
+    first = (window.lo - grid.base) // QUARTER_S
+    stop = (window.hi - grid.base) // QUARTER_S
     if window.minutes == 15:
         return bool(grid.has_quarter[first:stop].all())
     return bool(grid.has_hourly[first:stop:4].all())
@@ -365,23 +420,8 @@ def _current_digests(session: Session, contract_ids: list[int]) -> dict[tuple[in
 
 
 @dataclass(frozen=True, slots=True)
-class _Grid:
-    """One zone's prices on a quarter-hour grid from ``base``: öre/kWh × 10^7 where known.
-
-    ``hourly`` holds an hour's price at each of its quarters (PT60M, where no quarter prices of
-    the hour exist: ``price_series`` prefers quarters); ``quarter`` the quarter prices.
-    """
-
-    base: int
-    quarter: Ints
-    has_quarter: npt.NDArray[np.bool_]
-    hourly: Ints
-    has_hourly: npt.NDArray[np.bool_]
-
-
-@dataclass(frozen=True, slots=True)
 class _ZonePrices:
-    grids: dict[str, _Grid | None]  # None: a price this path does not take (left to rate)
+    grids: dict[str, PriceGrid | None]  # None: a price this path does not take (left to rate)
 
     @staticmethod
     def of(session: Session, due: Sequence[_Due]) -> _ZonePrices:
@@ -393,48 +433,13 @@ class _ZonePrices:
             zone = item.installation.bidding_zone
             first, end = spans.get(zone, (item.start, item.end))
             spans[zone] = (min(first, item.start), max(end, item.end))
-        return _ZonePrices({z: _grid(session, z, *span) for z, span in spans.items()})
+        return _ZonePrices({z: price_grid(session, z, *span) for z, span in spans.items()})
 
 
-def _grid(session: Session, zone: str, start: date, end: date) -> _Grid | None:
-    """``price_series``'s prices of [start, end) on the grid, from the stored integers: an
-    hourly price only where no quarter of its hour has one (the quarters win)."""
-    base, stop = to_epoch(local_midnight(start)), to_epoch(local_midnight(end))
-    size = (stop - base) // _QUARTER_S
-    grid = _Grid(
-        base,
-        np.zeros(size, np.int64),
-        np.zeros(size, np.bool_),
-        np.zeros(size, np.int64),
-        np.zeros(size, np.bool_),
-    )
-    rows = stored_prices(session, zone, base - 3600, stop)  # an hour begun before ``start``
-    if not rows:
-        return grid  # no price: every value unpriced, left to rate
-    starts, minutes, prices = np.array(rows, np.int64).T
-    if (starts % (minutes * 60)).any():
-        return None  # off the grid: rate() says what is wrong
-    inside = starts + minutes * 60 > base
-    quarter = inside & (minutes == 15)
-    hours_with_quarters = np.unique(starts[quarter] - starts[quarter] % 3600)
-    hourly = inside & (minutes == 60) & ~np.isin(starts, hours_with_quarters)
-    at = (starts[quarter] - base) // _QUARTER_S
-    keep = (at >= 0) & (at < size)
-    grid.quarter[at[keep]], grid.has_quarter[at[keep]] = prices[quarter][keep], True
-    for k in range(4):
-        at = (starts[hourly] - base) // _QUARTER_S + k
-        keep = (at >= 0) & (at < size)
-        grid.hourly[at[keep]], grid.has_hourly[at[keep]] = prices[hourly][keep], True
-    largest = max(int(np.abs(grid.quarter).max(initial=0)), int(np.abs(grid.hourly).max(initial=0)))
-    if 16 * largest >= _PRICE_LIMIT:  # an hour's four quarters, each 4 × price
-        return None  # beyond the staged integers: rate's Decimals take it
-    return grid
-
-
-def _covers(grid: _Grid, lo: int, hi: int, minutes: int) -> bool:
+def _covers(grid: PriceGrid, lo: int, hi: int, minutes: int) -> bool:
     """Whether every interval of ``minutes`` in [lo, hi) (epoch s) has the price ``_slots``
     stages for it: a quarter its own or its hour's, an hour its own or all four quarters'."""
-    first, stop = (lo - grid.base) // _QUARTER_S, (hi - grid.base) // _QUARTER_S
+    first, stop = (lo - grid.base) // QUARTER_S, (hi - grid.base) // QUARTER_S
     if first < 0 or stop > grid.quarter.size:
         return False
     if minutes == 15:
@@ -443,14 +448,14 @@ def _covers(grid: _Grid, lo: int, hi: int, minutes: int) -> bool:
     return bool((grid.has_hourly[first:stop:4] | quarters).all())
 
 
-def _slots(grid: _Grid | None, zone: int) -> list[PriceSlot]:
+def _slots(grid: PriceGrid | None, zone: int) -> list[PriceSlot]:
     """The grid as staged prices, 4·price·10^7 as ``rate`` prices a value: a quarter-hour value
     its quarter's price, else its hour's; an hourly value its hour's price, else the sum of its
     four quarters (4 × their mean, exactly)."""
     if grid is None:
         return []
     size = grid.quarter.size
-    starts = grid.base + _QUARTER_S * np.arange(size, dtype=np.int64)
+    starts = grid.base + QUARTER_S * np.arange(size, dtype=np.int64)
     quarter = np.where(grid.has_quarter, 4 * grid.quarter, 4 * grid.hourly)
     known = np.flatnonzero(grid.has_quarter | grid.has_hourly)
     slots = [

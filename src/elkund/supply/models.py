@@ -185,3 +185,20 @@ class DayAheadPrice(Base):
     currency: Mapped[str] = mapped_column(String(3))  # EUR (per MWh) or SEK (per kWh)
     sek_per_eur: Mapped[Decimal | None] = mapped_column(ScaledDecimal(6))
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PriceDay(Base):
+    """A version of one zone's day-ahead prices of one local date, raised with every price of
+    the day inserted or changed. A priced daily rollup (``MeterValueDay.cost``) records the
+    version it was computed with; any other version means its prices changed since (ADR 0022).
+    """
+
+    __tablename__ = "price_days"
+    __table_args__ = (
+        CheckConstraint("zone IN ('SE1', 'SE2', 'SE3', 'SE4')", name="zone"),
+        {"sqlite_with_rowid": False},
+    )
+
+    zone: Mapped[str] = mapped_column(String(3), primary_key=True)
+    local_date: Mapped[date] = mapped_column(primary_key=True)
+    version: Mapped[int]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select, update
@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from elkund.core.bulk import driver_connection
 from elkund.core.db import is_postgres
 from elkund.core.localtime import to_epoch
+from elkund.metering.day_costs import prices_changed
+from elkund.metering.localdays import day_number
 from elkund.supply.models import SPOT_SCALE, DayAheadPrice
 from elkund.supply.price_formats import RATE_SCALE, ValidPrice
 
@@ -75,9 +77,15 @@ def raw(price: ValidPrice) -> RawPrice:
 
 
 def insert_new(session: Session, rows: Sequence[RawPrice], *, now: datetime) -> None:
-    """Insert prices known to be new: binary COPY on PostgreSQL, executemany on SQLite."""
+    """Insert prices known to be new: binary COPY on PostgreSQL, executemany on SQLite; then the
+    priced daily rollups of their days (``day_costs.prices_changed``)."""
     if not rows:
         return
+    _copy_new(session, rows, now)
+    prices_changed(session, {(row[0], _local_date(row[1])) for row in rows})
+
+
+def _copy_new(session: Session, rows: Sequence[RawPrice], now: datetime) -> None:
     connection = driver_connection(session)
     imported = to_epoch(now)
     if not is_postgres(session):
@@ -112,7 +120,8 @@ def insert_new(session: Session, rows: Sequence[RawPrice], *, now: datetime) -> 
 
 
 def update_prices(session: Session, prices: Sequence[ValidPrice], *, now: datetime) -> None:
-    """Replace the stored values of these (existing) prices, by primary key."""
+    """Replace the stored values of these (existing) prices, by primary key; then the priced
+    daily rollups of their days."""
     if not prices:
         return
     session.execute(
@@ -131,3 +140,9 @@ def update_prices(session: Session, prices: Sequence[ValidPrice], *, now: dateti
             for p in prices
         ],
     )
+    prices_changed(session, {(p.zone, _local_date(to_epoch(p.start))) for p in prices})
+
+
+def _local_date(start: int) -> date:
+    """The local date of an interval's start: intervals never cross a local midnight."""
+    return date.fromordinal(day_number(start))
