@@ -1,8 +1,10 @@
 """Ingest: app values/s ÷ a raw bulk insert of the same rows into ``meter_values``.
 
 The raw baseline is a binary ``COPY`` on PostgreSQL and one ``executemany`` on SQLite. The app
-ingests a CSV file (parse, validate, store); ``#`` lines show the same ratio for validated
-readings and for the storage step alone, so the gaps show where the time goes.
+ingests a CSV file (parse, validate, store, with the daily rollups and their Σ Wh × day-ahead
+price, ADR 0022: the zone's prices are stored first, as a grid company has them); ``#`` lines
+show the same ratio for validated readings and for the storage step alone, so the gaps show
+where the time goes.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -25,10 +27,12 @@ from bench.common import (
 )
 from bench.dataset import NOW, quarter_hours, register_meters, to_csv
 from elkund.core.bulk import driver_connection
+from elkund.demo.spot_prices import demo_prices
 from elkund.metering.formats import FileFormat, parse_csv
 from elkund.metering.repository import store_values
 from elkund.metering.service import ingest_file, ingest_readings
 from elkund.metering.validation import Reading, ValidRow
+from elkund.supply import price_store
 
 GOAL = 0.6
 INSTALLATIONS = 40
@@ -90,6 +94,11 @@ def _raw_rows(db: Database, rows: Sequence[ValidRow]) -> list[tuple[Any, ...]]:
 
 def prepare(db: Database) -> Inputs:
     meters = register_meters(db, INSTALLATIONS)
+    with db.sessions() as session:  # a grid company has the day-ahead prices before the values:
+        # the app prices each day as it stores it (ADR 0022)
+        end = FIRST + timedelta(days=DAYS)
+        price_store.insert_new(session, demo_prices(FIRST, end, seed=3), now=NOW)
+        session.commit()
     rows = quarter_hours(meters, FIRST, DAYS)
     data = to_csv(rows, meters)
     return Inputs(rows, data, parse_csv(data).readings, _raw_rows(db, rows))

@@ -225,10 +225,15 @@ def day_totals(
     rows = session.execute(statement, parameters | {"first": first, "end": end}).all()
     as_date = _same if is_postgres(session) else date.fromisoformat  # SQLite's are text
     found: dict[int, dict[date, DayTotal]] = {i: {} for i in installation_ids}
-    # a run reads thousands of days: the drivers give the integer columns as int already
+    # a run reads thousands of days: the drivers give the integer columns as int already, and
+    # the days of one delivery share their changed_at, whose text costs a time zone lookup
+    texts: dict[object, str] = {}
     for installation, day, wh, minutes, estimated, missing, changed, cost, version in rows:
+        stamp = texts.get(changed)
+        if stamp is None:
+            stamp = texts[changed] = str(changed)
         found[installation][as_date(day)] = DayTotal(
-            wh, minutes, estimated, missing, str(changed), cost, version
+            wh, minutes, estimated, missing, stamp, cost, version
         )
     return {i: days for i, days in found.items() if days}
 

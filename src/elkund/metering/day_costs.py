@@ -31,8 +31,9 @@ from sqlalchemy.orm import Session
 from elkund.core.bulk import timestamp_to_epoch
 from elkund.core.db import is_postgres
 from elkund.core.localtime import from_epoch, local_midnight, to_epoch
-from elkund.metering.localdays import day_numbers
+from elkund.metering.localdays import day_number, day_numbers
 from elkund.metering.price_grid import PriceGrid, price_grid, value_prices
+from elkund.metering.rollup import DayGroups
 
 Ints = npt.NDArray[np.int64]
 DayKey = tuple[int, int]  # (installation id, local date ordinal)
@@ -55,15 +56,18 @@ def price_versions(session: Session, zone: str, first: date, end: date) -> dict[
     return {_as_date(day): int(version) for day, version in rows}
 
 
-def batch_costs(session: Session, columns: Ints) -> dict[DayKey, tuple[int | None, int]]:
+def batch_costs(
+    session: Session, columns: Ints, groups: DayGroups | None = None
+) -> dict[DayKey, tuple[int | None, int]]:
     """(Σ Wh × price or None, prices version) per (installation, day ordinal) of new values
-    given as columns (installation, start epoch s, minutes, Wh, …)."""
+    given as columns (installation, start epoch s, minutes, Wh, …) and, if the caller has them,
+    their ``Batch.day_groups``."""
     installation, start, minutes, wh = columns[:4]
-    days = day_numbers(start)
-    first, end = date.fromordinal(int(days.min())), date.fromordinal(int(days.max()) + 1)
+    first = date.fromordinal(day_number(int(start.min())))
+    end = date.fromordinal(day_number(int(start.max())) + 1)
     zones = _zones(session, np.unique(installation).tolist())
     versions, grids = _prices(session, set(zones.values()), first, end)
-    costs = day_costs(installation, start, minutes, wh, zones, grids)
+    costs = day_costs(installation, start, minutes, wh, zones, grids, groups)
     return {
         key: (cost, versions[zones[key[0]]].get(date.fromordinal(key[1]), 0))
         for key, cost in costs.items()
@@ -77,31 +81,51 @@ def day_costs(
     wh: Ints,
     zones: Mapping[int, str],
     grids: Mapping[str, PriceGrid | None],
+    groups: DayGroups | None = None,
 ) -> dict[DayKey, int | None]:
     """Σ Wh × price (4·öre/kWh·10^7) of each installation's local days, exactly; None for a
     day with a value of energy without a price (or whose zone's prices the grid does not take),
     or whose sum could reach ``COST_LIMIT``. Pure: no I/O."""
-    price = np.zeros(installation.size, np.int64)
-    known = np.zeros(installation.size, np.bool_)
-    for zone, grid in grids.items():
-        members = np.isin(installation, [i for i, z in zones.items() if z == zone])
-        if grid is not None and members.any():
-            price[members], known[members] = value_prices(grid, start[members], minutes[members])
+    price, known = _priced(installation, start, minutes, zones, grids)
     known |= wh == 0  # as ``rate``: a value of 0 Wh costs nothing, priced or not
-    keys, group = np.unique(installation << 20 | day_numbers(start), return_inverse=True)
+    if groups is None:
+        groups = np.unique(installation << 20 | day_numbers(start), return_inverse=True)
+    keys, group = groups
     count = len(keys)
     # A bound in floating point first: within it no product or partial sum leaves int64.
     bound = np.bincount(group, np.abs(wh).astype(float) * np.abs(price), count)
-    unpriced = np.bincount(group, ~known, count) > 0
-    order = np.argsort(group, kind="stable")
-    firsts = np.searchsorted(group[order], np.arange(count))
-    products = np.where(known & (bound[group] < COST_LIMIT), wh * price, 0)
-    sums = np.add.reduceat(products[order], firsts) if count else products[:0]
-    kept = ~unpriced & (bound < COST_LIMIT)
+    kept = (np.bincount(group, ~known, count) == 0) & (bound < COST_LIMIT)
+    products = np.where(kept[group], wh * price, 0)
+    # Exact sums by halves: below 2^31 each, a day's few hundred of them add up exactly in the
+    # floating point of bincount (up to 2^53).
+    high = np.bincount(group, products >> 30, count).astype(np.int64)
+    low = np.bincount(group, products & (2**30 - 1), count).astype(np.int64)
+    sums = (high << 30) + low
     return {
         (key >> 20, key & 0xFFFFF): int(total) if ok else None
         for key, total, ok in zip(keys.tolist(), sums.tolist(), kept.tolist(), strict=True)
     }
+
+
+def _priced(
+    installation: Ints,
+    start: Ints,
+    minutes: Ints,
+    zones: Mapping[int, str],
+    grids: Mapping[str, PriceGrid | None],
+) -> tuple[Ints, npt.NDArray[np.bool_]]:
+    """Each value's price at its installation's zone (``value_prices``), and whether it has one."""
+    price = np.zeros(installation.size, np.int64)
+    known = np.zeros(installation.size, np.bool_)
+    for zone, grid in grids.items():
+        if grid is None:
+            continue
+        own = [i for i, z in zones.items() if z == zone]
+        if len(own) == len(zones):  # the common case: one zone
+            return value_prices(grid, start, minutes)
+        members = np.isin(installation, own)
+        price[members], known[members] = value_prices(grid, start[members], minutes[members])
+    return price, known
 
 
 def refresh_costs(session: Session, days: Sequence[tuple[int, date]]) -> None:

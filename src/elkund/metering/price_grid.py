@@ -98,19 +98,18 @@ def value_prices(grid: PriceGrid, starts: Ints, minutes: Ints) -> tuple[Ints, Fl
     ``starts`` are on their resolution's grid (ingest refuses anything else); a value outside
     the grid's span has no price.
     """
+    price = np.zeros(starts.size, np.int64)
+    known = np.zeros(starts.size, np.bool_)
     size = grid.quarter.size
-    if size == 0:
-        return np.zeros(starts.size, np.int64), np.zeros(starts.size, np.bool_)
     at = (starts - grid.base) // QUARTER_S
-    inside = (at >= 0) & (at < size) & ((minutes == 15) | (at + 3 < size))
-    at = np.where(inside, at, 0)
-    block = at[:, None] + np.arange(4)
-    block = np.minimum(block, size - 1)
-    quarter_known = grid.has_quarter[at] | grid.has_hourly[at]
-    quarter_price = np.where(grid.has_quarter[at], 4 * grid.quarter[at], 4 * grid.hourly[at])
-    all_quarters = grid.has_quarter[block].all(1)
-    hour_known = grid.has_hourly[at] | all_quarters
-    hour_price = np.where(grid.has_hourly[at], 4 * grid.hourly[at], grid.quarter[block].sum(1))
-    hourly = minutes == 60
-    known = inside & np.where(hourly, hour_known, quarter_known)
-    return np.where(hourly, hour_price, quarter_price), known
+    quarters = (minutes == 15) & (at >= 0) & (at < size)
+    q = at[quarters]
+    price[quarters] = np.where(grid.has_quarter[q], 4 * grid.quarter[q], 4 * grid.hourly[q])
+    known[quarters] = grid.has_quarter[q] | grid.has_hourly[q]
+    hours = (minutes == 60) & (at >= 0) & (at + 3 < size)
+    h = at[hours]
+    block = h[:, None] + np.arange(4)
+    own = grid.has_hourly[h]
+    price[hours] = np.where(own, 4 * grid.hourly[h], grid.quarter[block].sum(1))
+    known[hours] = own | grid.has_quarter[block].all(1)
+    return price, known

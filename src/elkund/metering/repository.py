@@ -166,7 +166,8 @@ def _add_to_days(session: Session, batch: Batch, now: datetime) -> None:
     """Add new values to their days' rollups (correct only because none of them existed before),
     with their priced sums (``day_costs``): a day's two parts add up only when both were priced
     at the same version of the day's prices."""
-    costs = batch_costs(session, batch.columns)
+    groups = batch.day_groups()
+    costs = batch_costs(session, batch.columns, groups)
     statement = text(
         "INSERT INTO meter_value_days (installation_id, local_date, wh, minutes_present,"
         " estimated_count, missing_count, changed_at, cost, prices_version)"
@@ -184,7 +185,7 @@ def _add_to_days(session: Session, batch: Batch, now: datetime) -> None:
         f" prices_version = CASE WHEN {_SAME_PRICES} THEN excluded.prices_version END"
     ).bindparams(bindparam("local_date", type_=Date()), bindparam("now", type_=UtcTimestamp()))
     rows = []
-    for installation_id, day, wh, minutes, estimated, missing in batch.day_sums():
+    for installation_id, day, wh, minutes, estimated, missing in batch.day_sums(groups):
         cost, version = costs[installation_id, day]
         rows.append(
             {

@@ -12,6 +12,8 @@ from elkund.metering.domain import Quality
 from elkund.metering.localdays import day_numbers
 from elkund.metering.validation import ValidRow
 
+DayGroups = tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]]
+
 
 @dataclass(frozen=True, slots=True)
 class Batch:
@@ -30,11 +32,19 @@ class Batch:
         starts = self.columns[1]
         return int(starts.min()), int(starts.max())
 
-    def day_sums(self) -> list[tuple[int, int, int, int, int, int]]:
-        """Per (installation, local day ordinal): Wh, minutes present, estimated, missing."""
-        installation, start, minutes, wh, quality = self.columns
-        # One int64 key per (installation, day): day ordinals stay below 2**20 until year 2870.
+    def day_groups(self) -> DayGroups:
+        """One int64 key per (installation, local day ordinal), sorted, and each row's index
+        into them: day ordinals stay below 2**20 until the year 2870."""
+        installation, start = self.columns[0], self.columns[1]
         keys, group_of = np.unique(installation << 20 | day_numbers(start), return_inverse=True)
+        return keys, group_of
+
+    def day_sums(
+        self, groups: DayGroups | None = None
+    ) -> list[tuple[int, int, int, int, int, int]]:
+        """Per (installation, local day ordinal): Wh, minutes present, estimated, missing."""
+        _, _, minutes, wh, quality = self.columns
+        keys, group_of = groups or self.day_groups()
         present = quality != Quality.MISSING
         sums = [
             np.bincount(group_of, weights=column, minlength=len(keys)).astype(np.int64).tolist()

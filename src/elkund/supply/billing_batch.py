@@ -260,7 +260,7 @@ def _kept_costs(
             total = own.get(day)
             if total is None or total.cost is None or total.prices_version != current.get(day, 0):
                 break
-            sums[max(m for m in months if m <= day)] += total.cost
+            sums[_month_of(day, item.start)] += total.cost
         else:
             kept[item.contract.id] = sums
     return kept
@@ -483,7 +483,7 @@ def _rating(read: _Read) -> Rating:
     months = _month_bounds(item.start, item.end)
     wh = dict.fromkeys(months, 0)
     for day, total in read.days.items():
-        wh[max(m for m in months if m <= day)] += total.wh
+        wh[_month_of(day, item.start)] += total.wh
     totals = {
         first: MonthTotal(wh[first], Decimal(read.costs.get(first, 0)) / _COST_DIVISOR)
         for first in months
@@ -496,6 +496,11 @@ def _rating(read: _Read) -> Rating:
         based_on_actual=not any(t.estimated_count for t in read.days.values()),
         bidding_zone=item.installation.bidding_zone,
     )
+
+
+def _month_of(day: date, start: date) -> date:
+    """The key of the day's month in ``_month_bounds(start, …)``: its first day, or ``start``."""
+    return max(start, day.replace(day=1))
 
 
 def _month_bounds(start: date, end: date) -> list[date]:
