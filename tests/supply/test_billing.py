@@ -24,6 +24,7 @@ from elkund.metering.billing_reads import (
     DayTotal,
     PriceSlot,
     Window,
+    day_totals,
     stored_window_costs,
     window_costs,
 )
@@ -31,6 +32,7 @@ from elkund.metering.domain import Resolution
 from elkund.metering.formats import FileFormat
 from elkund.metering.repository import fetch_values, refresh_days
 from elkund.metering.service import ingest_file
+from elkund.parties.models import Party
 from elkund.supply import billing, billing_batch, price_store
 from elkund.supply.billing import RunResult, bill_contract, due_contracts, run_billing
 from elkund.supply.billing_models import Invoice
@@ -731,6 +733,31 @@ def test_a_spot_priced_contract_missing_a_price_is_left_to_bill_contract(
     assert len(result.invoices) == 2
 
 
+def _quarterly(session: Session, contract_id: int) -> Contract:
+    """The contract billed quarterly from 1 January 2025, supplying since then."""
+    contract = session.get(Contract, contract_id)
+    assert contract is not None
+    contract.billing_interval_months = 3
+    contract.start_date = date(2025, 1, 1)
+    session.execute(
+        text("UPDATE supply_periods SET start_date = :d WHERE supplier_id = :s"),
+        {"d": date(2025, 1, 1), "s": contract.supplier_id},
+    )
+    return contract
+
+
+def _billed_alone(
+    committed: sessionmaker[Session], contract_id: int, tmp_path: Path
+) -> tuple[dict[int, Any], list[Any]]:
+    """``_issued`` after billing March anew with ``bill_contract`` for this contract."""
+    _forget_invoices(committed)
+    with session_scope(committed, write=True) as session:
+        bill_contract(
+            session, contract_id, month=MARCH, now=RUN_AT, output=tmp_path, render="queue"
+        )
+    return _issued(committed)
+
+
 def test_a_quarterly_period_is_billed_in_the_chunk_as_bill_contract_bills_it(
     committed: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -740,14 +767,7 @@ def test_a_quarterly_period_is_billed_in_the_chunk_as_bill_contract_bills_it(
     with session_scope(committed, write=True) as session:
         data = day_file(world.gsrn, date(2025, 1, 1), MARCH, wh=300)
         assert ingest_file(session, data=data, file_format=FileFormat.CSV).rejected == []
-        contract = session.get(Contract, world.contract_id)
-        assert contract is not None
-        contract.billing_interval_months = 3
-        contract.start_date = date(2025, 1, 1)
-        session.execute(
-            text("UPDATE supply_periods SET start_date = :d WHERE supplier_id = :s"),
-            {"d": date(2025, 1, 1), "s": contract.supplier_id},
-        )
+        _quarterly(session, world.contract_id)
     left = _left_to_bill_contract(monkeypatch)
     _run(committed, world.supplier_org, tmp_path)
     batch = _issued(committed)
@@ -760,12 +780,47 @@ def test_a_quarterly_period_is_billed_in_the_chunk_as_bill_contract_bills_it(
         ("monthly_fee", "3"),  # one fee for each month of the quarter
     ]
     monkeypatch.undo()
-    _forget_invoices(committed)
+    assert _billed_alone(committed, world.contract_id, tmp_path) == batch
+
+
+@pytest.mark.parametrize("kind", [ProductKind.VARIABLE, ProductKind.DYNAMIC])
+def test_a_spot_priced_quarter_is_priced_from_its_days_as_bill_contract_prices_it(
+    committed: sessionmaker[Session],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: ProductKind,
+) -> None:
+    """A quarter of a monthly average (variable) or quarter-hour (dynamic) price: each of its
+    three months is priced from its days' kept sums (ADR 0022), no value summed at billing, and
+    the invoice is ``bill_contract``'s, which prices value by value."""
+    world = seed(committed)
+    first = date(2025, 1, 1)
     with session_scope(committed, write=True) as session:
-        bill_contract(
-            session, world.contract_id, month=MARCH, now=RUN_AT, output=tmp_path, render="queue"
-        )
-    assert _issued(committed) == batch
+        data = day_file(world.gsrn, first, MARCH, wh=300)
+        assert ingest_file(session, data=data, file_format=FileFormat.CSV).rejected == []
+        contract = _quarterly(session, world.contract_id)
+        supplier = session.get(Party, contract.supplier_id)
+        assert supplier is not None
+        resolution = {"price_resolution": "PT15M"} if kind is ProductKind.DYNAMIC else {}
+        contract.product_id = make_product(session, supplier, kind=kind, **resolution).id
+        lo, hi = to_epoch(local_midnight(first)), to_epoch(local_midnight(date(2025, 4, 1)))
+        prices = [
+            ("SE3", s, "PT15M", (n * 7_919_003) % 1_500_000_000 - 100_000_000, 0, "SEK", None)
+            for n, s in enumerate(range(lo, hi, 900))
+        ]
+        price_store.insert_new(session, prices, now=RUN_AT)
+    summed: list[object] = []
+    monkeypatch.setattr(billing_batch, "window_costs", lambda *a: summed.append(a))
+    monkeypatch.setattr(billing_batch, "stored_window_costs", lambda *a: summed.append(a))
+    left = _left_to_bill_contract(monkeypatch)
+    _run(committed, world.supplier_org, tmp_path)
+    batch = _issued(committed)
+    assert (left, summed) == ([], [])
+    (document, _, _, _) = batch[0][world.contract_id]
+    energy = [line for line in document["lines"] if line["kind"] == "energy"]
+    assert len(energy) == (3 if kind is ProductKind.VARIABLE else 1)  # a line a month's average
+    monkeypatch.undo()
+    assert _billed_alone(committed, world.contract_id, tmp_path) == batch
 
 
 def test_sums_beyond_int64_are_exact_or_left_to_rate(session: Session) -> None:
@@ -791,3 +846,31 @@ def test_sums_beyond_int64_are_exact_or_left_to_rate(session: Session) -> None:
         assert costs is None
     else:
         assert costs == {0: 4 * wh * price}
+
+
+def test_rollup_times_read_in_a_time_zone_with_dst_keep_their_own_offsets(
+    session: Session,
+) -> None:
+    """The digest's text of ``changed_at`` is the driver's datetime printed. Two changes in the
+    repeated autumn hour, read in a session time zone with DST, compare equal in Python but
+    print with different offsets; each day keeps its own."""
+    if session.bind.dialect.name != "postgresql":  # type: ignore[union-attr]
+        pytest.skip("SQLite stores changed_at as epoch seconds")
+    home = make_installation(session)
+    session.execute(text("SET LOCAL TimeZone = 'Europe/Stockholm'"))
+    for day, at in (
+        (MARCH, "2025-10-26 00:30:00+00"),
+        (date(2025, 3, 2), "2025-10-26 01:30:00+00"),
+    ):
+        session.execute(
+            text(
+                "INSERT INTO meter_value_days (installation_id, local_date, wh, minutes_present,"
+                " estimated_count, missing_count, changed_at) VALUES (:i, :d, 1, 15, 0, 0, :at)"
+            ),
+            {"i": home.id, "d": day, "at": at},
+        )
+    days = day_totals(session, [home.id], MARCH, date(2025, 3, 3))[home.id]
+    assert [days[d].changed_at for d in sorted(days)] == [
+        "2025-10-26 02:30:00+02:00",
+        "2025-10-26 02:30:00+01:00",
+    ]

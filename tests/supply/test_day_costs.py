@@ -342,3 +342,86 @@ def test_a_reprice_never_overwrites_a_day_corrected_since_it_read_the_day(
     assert corrected
     monkeypatch.undo()
     assert _trusted_sums_are_right(committed, home) == len(DAYS) - 1
+
+
+def test_a_sum_carries_the_version_read_before_its_prices(
+    committed: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A price correction commits between the storing transaction's two reads, the day's
+    version and its prices, whichever comes first. Version first, the sum is of the newer price
+    under the older version: not trusted. The other order would trust a sum of the older price
+    under the newer version."""
+    _postgres_only(committed)
+    home = _world(committed, values=False)
+    reads: list[str] = []
+
+    def then_correct(name: str, read: Any) -> Any:
+        def wrapped(*args: Any) -> Any:
+            result = read(*args)
+            reads.append(name)
+            if len(reads) == 1:
+                _correct_price(committed, "812.5")
+            return result
+
+        return wrapped
+
+    monkeypatch.setattr(
+        day_costs_module, "price_versions", then_correct("versions", price_versions)
+    )
+    monkeypatch.setattr(day_costs_module, "price_grid", then_correct("prices", price_grid))
+    with session_scope(committed, write=True) as session:
+        store_values(session, _values(home, 15), now=NOW)
+    monkeypatch.undo()
+    assert reads[0] == "versions"
+    assert _trusted_sums_are_right(committed, home) == len(DAYS) - 1
+
+
+def test_a_correction_of_many_installations_on_far_apart_days_reprices_each_day(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Corrections of several installations on two days a week apart: the installations are
+    named a few to a query (PostgreSQL takes at most 65,535 parameters), each run of days is
+    read on its own (not the week between), and every corrected day is summed anew."""
+    monkeypatch.setattr(day_costs_module, "_IDS", 2)
+    homes = [make_installation(session) for _ in range(3)]
+    lo = to_epoch(local_midnight(date(2025, 3, 1)))
+    prices = [
+        ("SE3", s, "PT15M", 500_000_000 + s % 7, 0, "SEK", None)
+        for s in range(lo, lo + 14 * 86_400, 900)
+    ]
+    price_store.insert_new(session, prices, now=NOW)
+    rows = [(h.id, s, 15, 100 + s % 11, 0) for h in homes for s in range(lo, lo + 14 * 86_400, 900)]
+    store_values(session, rows, now=NOW)
+    spans: list[tuple[date, date]] = []
+    read_values = day_costs_module._values
+
+    def recording(session: Session, ids: list[int], first: date, end: date) -> Any:
+        spans.append((first, end))
+        return read_values(session, ids, first, end)
+
+    monkeypatch.setattr(day_costs_module, "_values", recording)
+    days = (date(2025, 3, 2), date(2025, 3, 9))
+    corrections = [
+        (h.id, to_epoch(local_midnight(day) + timedelta(hours=8)), 15, 7_777, 0)
+        for h in homes
+        for day in days
+    ]
+    store_values(session, corrections, now=NOW + timedelta(hours=1))
+    assert sorted(set(spans)) == [(day, day + timedelta(days=1)) for day in days]
+    for home in homes:
+        for day in days:
+            cost, _ = _kept(session, home.id)[day]
+            assert cost is not None
+            assert Decimal(cost) / _TO_ORE == _rated(session, home.id, day)
+
+
+def test_an_import_of_new_and_changed_prices_raises_a_days_version_once(session: Session) -> None:
+    price_store.insert_new(session, _prices(FIRST)[:-4], now=NOW)  # the last hour's quarters later
+    before = price_versions(session, "SE3", FIRST, END)
+    last = local_midnight(END) - timedelta(minutes=15)
+    changed = ValidPrice(
+        "SE3", last - timedelta(hours=1), "PT15M", Decimal("9"), Decimal("0.09"), "SEK", None
+    )
+    new = ValidPrice("SE3", last, "PT15M", Decimal("10"), Decimal("0.1"), "SEK", None)
+    assert store_prices(session, [changed, new], now=NOW) == (1, 1, 0)
+    assert price_versions(session, "SE3", FIRST, END) == before | {DAYS[2]: before[DAYS[2]] + 1}

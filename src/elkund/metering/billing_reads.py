@@ -226,12 +226,15 @@ def day_totals(
     as_date = _same if is_postgres(session) else date.fromisoformat  # SQLite's are text
     found: dict[int, dict[date, DayTotal]] = {i: {} for i in installation_ids}
     # a run reads thousands of days: the drivers give the integer columns as int already, and
-    # the days of one delivery share their changed_at, whose text costs a time zone lookup
-    texts: dict[object, str] = {}
+    # the days of one delivery share their changed_at, whose text costs a time zone lookup.
+    # Keyed with ``fold`` too: in a session time zone with DST, the repeated hour's two instants
+    # compare equal but print with different offsets.
+    texts: dict[tuple[object, int], str] = {}
     for installation, day, wh, minutes, estimated, missing, changed, cost, version in rows:
-        stamp = texts.get(changed)
+        key = (changed, getattr(changed, "fold", 0))
+        stamp = texts.get(key)
         if stamp is None:
-            stamp = texts[changed] = str(changed)
+            stamp = texts[key] = str(changed)
         found[installation][as_date(day)] = DayTotal(
             wh, minutes, estimated, missing, stamp, cost, version
         )

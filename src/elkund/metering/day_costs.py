@@ -40,7 +40,8 @@ DayKey = tuple[int, int]  # (installation id, local date ordinal)
 # A kept sum stays below 2^62 and two are added only when each is below 2^61: the sum of a day
 # whose values arrive in parts never leaves int64 (SQLite would make it a float silently).
 COST_LIMIT = 2**61
-_CHUNK = 500  # installations a query, when a zone's prices change
+_CHUNK = 500  # installations whose values are read in one query
+_IDS = 1000  # installations named in one query (PostgreSQL takes at most 65,535 parameters)
 
 
 def price_versions(session: Session, zone: str, first: date, end: date) -> dict[date, int]:
@@ -130,12 +131,12 @@ def _priced(
 
 def refresh_costs(session: Session, days: Sequence[tuple[int, date]]) -> None:
     """Recompute the sums of these (installation, local date) rollups from the stored values."""
-    if not days:
-        return
     wanted = set(days)
-    ids = sorted({i for i, _ in days})
-    rows = _day_rows(session, *_span(d for _, d in days), ids=ids)
-    _recompute(session, [row for row in rows if (row[0], _as_date(row[1])) in wanted])
+    for first, end in _runs({d for _, d in wanted}):
+        ids = sorted({i for i, d in wanted if first <= d < end})
+        for chunk in range(0, len(ids), _IDS):
+            rows = _day_rows(session, first, end, ids=ids[chunk : chunk + _IDS])
+            _recompute(session, [row for row in rows if (row[0], _as_date(row[1])) in wanted])
 
 
 def prices_changed(session: Session, days: Iterable[tuple[str, date]]) -> None:
@@ -152,9 +153,8 @@ def prices_changed(session: Session, days: Iterable[tuple[str, date]]) -> None:
         [{"zone": zone, "day": day} for zone, day in changed],
     )
     for zone in sorted({z for z, _ in changed}):
-        dates = {d for z, d in changed if z == zone}
-        rows = _day_rows(session, *_span(dates), zone=zone)
-        _recompute(session, [row for row in rows if _as_date(row[1]) in dates])
+        for first, end in _runs({d for z, d in changed if z == zone}):
+            _recompute(session, _day_rows(session, first, end, zone=zone))
 
 
 # --- reading and writing -------------------------------------------------------------------------
@@ -190,12 +190,15 @@ def _day_rows(
         "SELECT d.installation_id, d.local_date, d.changed_at, i.bidding_zone"
         " FROM meter_value_days d JOIN installations i ON i.id = d.installation_id"
         f" WHERE {which} AND d.local_date >= :first AND d.local_date < :end"
+        # rows locked in one order by every writer (``_add_to_days`` too): no deadlock
+        " ORDER BY d.installation_id, d.local_date"
     )
     parameters: dict[str, object] = {"first": first, "end": end, "zone": zone}
     if ids is not None:
         statement = statement.bindparams(bindparam("ids", expanding=True))
         parameters["ids"] = ids
-    return [(int(i), d, c, str(z)) for i, d, c, z in session.execute(statement, parameters)]
+    rows = session.execute(statement, parameters)
+    return [(int(i), d, c, str(z)) for i, d, c, z in rows]
 
 
 def _recompute(session: Session, rows: list[tuple[int, object, object, str]]) -> None:
@@ -252,6 +255,17 @@ def _span(days: Iterable[date]) -> tuple[date, date]:
     """The local dates [first, end) that hold these days."""
     ordered = sorted(days)
     return ordered[0], ordered[-1] + timedelta(days=1)
+
+
+def _runs(days: Iterable[date]) -> list[tuple[date, date]]:
+    """The days as runs of consecutive dates [first, end): far-apart days are read apart."""
+    runs: list[tuple[date, date]] = []
+    for day in sorted(days):
+        if runs and runs[-1][1] == day:
+            runs[-1] = (runs[-1][0], day + timedelta(days=1))
+        else:
+            runs.append((day, day + timedelta(days=1)))
+    return runs
 
 
 def _as_date(value: object) -> date:

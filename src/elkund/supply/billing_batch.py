@@ -4,12 +4,13 @@
 monthly run over every contract of a supplier spent about 0.1 s per invoice that way. A chunk reads
 what its contracts have in common once: the contracts, installations, products and customers in
 a query each, the supplier's parts of the document once, the gate's supplier basis of every
-installation (``supplier_reads``, still one share-log entry per read), one price grid per bidding
-zone. No value comes into Python: the daily rollups (``metering.billing_reads.day_totals``) give
-completeness, Σ Wh, quality, the chart's days and the correction digest; only a spot-priced
-contract's months are summed over ``meter_values``, for Σ Wh × price (one ``GROUP BY``). It takes
-all its numbers under one lock of the series and inserts the invoices and their render jobs
-together.
+installation (``supplier_reads``, still one share-log entry per read). No value comes into
+Python: the daily rollups (``metering.billing_reads.day_totals``) give completeness, Σ Wh,
+quality, the chart's days, the correction digest and, for a spot-priced contract, each day's
+Σ Wh × price kept at the day's current prices (ADR 0022). Only a spot-priced contract with a day
+without such a sum has its months summed over ``meter_values`` (one ``GROUP BY``, against one
+price grid per bidding zone). It takes all its numbers under one lock of the series and inserts
+the invoices and their render jobs together.
 
 Only the common case is handled here: a contract whose days are complete without a missing
 value, whose prices are all there, and that has no invoice with other values to credit
@@ -244,12 +245,8 @@ def _kept_costs(
 
     The versions are read after the days: prices changed in between only send a contract to
     the values."""
-    spans: dict[str, tuple[date, date]] = {}
-    for item in priced:
-        zone = item.installation.bidding_zone
-        first, end = spans.get(zone, (item.start, item.end))
-        spans[zone] = (min(first, item.start), max(end, item.end))
-    versions = {zone: price_versions(session, zone, *span) for zone, span in spans.items()}
+    spans = _zone_spans(priced).items()
+    versions = {zone: price_versions(session, zone, *span) for zone, span in spans}
     kept = {}
     for item in priced:
         current = versions[item.installation.bidding_zone]
@@ -425,15 +422,19 @@ class _ZonePrices:
 
     @staticmethod
     def of(session: Session, due: Sequence[_Due]) -> _ZonePrices:
-        """One price series per bidding zone over the span of its dynamic-priced contracts."""
-        spans: dict[str, tuple[date, date]] = {}
-        for item in due:
-            if ProductKind(item.product.kind) is ProductKind.FIXED:
-                continue
-            zone = item.installation.bidding_zone
-            first, end = spans.get(zone, (item.start, item.end))
-            spans[zone] = (min(first, item.start), max(end, item.end))
-        return _ZonePrices({z: price_grid(session, z, *span) for z, span in spans.items()})
+        """One price grid per bidding zone over the span of these spot-priced contracts."""
+        spans = _zone_spans(due).items()
+        return _ZonePrices({z: price_grid(session, z, *span) for z, span in spans})
+
+
+def _zone_spans(priced: Sequence[_Due]) -> dict[str, tuple[date, date]]:
+    """The local dates [first, end) that hold the periods of these contracts, per zone."""
+    spans: dict[str, tuple[date, date]] = {}
+    for item in priced:
+        zone = item.installation.bidding_zone
+        first, end = spans.get(zone, (item.start, item.end))
+        spans[zone] = (min(first, item.start), max(end, item.end))
+    return spans
 
 
 def _covers(grid: PriceGrid, lo: int, hi: int, minutes: int) -> bool:

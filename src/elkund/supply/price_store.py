@@ -77,12 +77,23 @@ def raw(price: ValidPrice) -> RawPrice:
 
 
 def insert_new(session: Session, rows: Sequence[RawPrice], *, now: datetime) -> None:
-    """Insert prices known to be new: binary COPY on PostgreSQL, executemany on SQLite; then the
-    priced daily rollups of their days (``day_costs.prices_changed``)."""
-    if not rows:
-        return
-    _copy_new(session, rows, now)
-    prices_changed(session, {(row[0], _local_date(row[1])) for row in rows})
+    """Insert prices known to be new, then reprice their days (see ``store``)."""
+    store(session, rows, (), now=now)
+
+
+def store(
+    session: Session, new: Sequence[RawPrice], changed: Sequence[ValidPrice], *, now: datetime
+) -> None:
+    """Insert the new prices (binary COPY on PostgreSQL, executemany on SQLite) and replace the
+    stored values of the changed ones; then raise the version of every day they touch and
+    reprice the daily rollups of those days, once (``day_costs.prices_changed``). Every price
+    is written here, so no change of a price escapes the priced rollups (ADR 0022)."""
+    if new:
+        _copy_new(session, new, now)
+    if changed:
+        _update(session, changed, now)
+    days = {(row[0], _local_date(row[1])) for row in new}
+    prices_changed(session, days | {(p.zone, _local_date(to_epoch(p.start))) for p in changed})
 
 
 def _copy_new(session: Session, rows: Sequence[RawPrice], now: datetime) -> None:
@@ -119,11 +130,8 @@ def _copy_new(session: Session, rows: Sequence[RawPrice], now: datetime) -> None
             )
 
 
-def update_prices(session: Session, prices: Sequence[ValidPrice], *, now: datetime) -> None:
-    """Replace the stored values of these (existing) prices, by primary key; then the priced
-    daily rollups of their days."""
-    if not prices:
-        return
+def _update(session: Session, prices: Sequence[ValidPrice], now: datetime) -> None:
+    """Replace the stored values of these (existing) prices, by primary key."""
     session.execute(
         update(DayAheadPrice),
         [
@@ -140,7 +148,6 @@ def update_prices(session: Session, prices: Sequence[ValidPrice], *, now: dateti
             for p in prices
         ],
     )
-    prices_changed(session, {(p.zone, _local_date(to_epoch(p.start))) for p in prices})
 
 
 def _local_date(start: int) -> date:

@@ -93,8 +93,7 @@ def store_prices(
     )
     new = [p for p in prices if p.key not in stored]
     changed = [p for p in prices if p.key in stored and stored[p.key] != _values(p)]
-    price_store.insert_new(session, [price_store.raw(p) for p in new], now=now)
-    price_store.update_prices(session, changed, now=now)
+    price_store.store(session, [price_store.raw(p) for p in new], changed, now=now)
     return len(new), len(changed), len(prices) - len(new) - len(changed)
 
 
