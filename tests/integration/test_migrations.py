@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from sqlalchemy import Engine, event, text
 
@@ -27,3 +28,17 @@ def test_a_writing_unit_of_work_takes_the_sqlite_write_lock_up_front(tmp_path: o
         session.execute(text("SELECT 1"))
     engine.dispose()
     assert statements == ["BEGIN IMMEDIATE", "SELECT 1", "BEGIN", "SELECT 1"]
+
+
+def test_invoice_documents_are_compressed_with_lz4_on_postgresql(engine: Engine) -> None:
+    """Migration 5a0b1e000011: a billing run's ~4 kB documents are stored with lz4, not pglz."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite does not compress")
+    with engine.connect() as connection:
+        method = connection.execute(
+            text(
+                "SELECT attcompression FROM pg_attribute"
+                " WHERE attrelid = 'invoices'::regclass AND attname = 'document'"
+            )
+        ).scalar_one()
+    assert method == "l"
