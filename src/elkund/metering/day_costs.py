@@ -31,9 +31,9 @@ from sqlalchemy.orm import Session
 from elkund.core.bulk import timestamp_to_epoch
 from elkund.core.db import is_postgres
 from elkund.core.localtime import from_epoch, local_midnight, to_epoch
-from elkund.metering.localdays import day_number, day_numbers
+from elkund.metering.localdays import day_number
 from elkund.metering.price_grid import PriceGrid, price_grid, value_prices
-from elkund.metering.rollup import DayGroups
+from elkund.metering.rollup import DayGroups, day_groups
 
 Ints = npt.NDArray[np.int64]
 DayKey = tuple[int, int]  # (installation id, local date ordinal)
@@ -89,9 +89,7 @@ def day_costs(
     or whose sum could reach ``COST_LIMIT``. Pure: no I/O."""
     price, known = _priced(installation, start, minutes, zones, grids)
     known |= wh == 0  # as ``rate``: a value of 0 Wh costs nothing, priced or not
-    if groups is None:
-        groups = np.unique(installation << 20 | day_numbers(start), return_inverse=True)
-    keys, group = groups
+    keys, group = groups or day_groups(installation, start)
     count = len(keys)
     # A bound in floating point first: within it no product or partial sum leaves int64.
     bound = np.bincount(group, np.abs(wh).astype(float) * np.abs(price), count)

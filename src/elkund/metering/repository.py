@@ -44,8 +44,8 @@ _DAYS_COLUMNS = (
     ("day_end", "int8"),
 )
 _MISSING = 2
-_SAME_PRICES = "meter_value_days.prices_version = excluded.prices_version"
 _ESTIMATED = 1
+_SAME_PRICES = "meter_value_days.prices_version = excluded.prices_version"
 _PG_EPOCH = 946_684_800  # 2000-01-01T00:00:00Z, PostgreSQL's epoch for binary timestamps
 
 

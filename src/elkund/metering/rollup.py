@@ -15,6 +15,13 @@ from elkund.metering.validation import ValidRow
 DayGroups = tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]]
 
 
+def day_groups(installation: npt.NDArray[np.int64], start: npt.NDArray[np.int64]) -> DayGroups:
+    """One int64 key per (installation, local day ordinal), sorted, and each row's index into
+    them: day ordinals stay below 2**20 until the year 2870."""
+    keys, group_of = np.unique(installation << 20 | day_numbers(start), return_inverse=True)
+    return keys, group_of
+
+
 @dataclass(frozen=True, slots=True)
 class Batch:
     """A batch of valid rows as columns: installation, start (epoch s), minutes, Wh, quality."""
@@ -33,11 +40,7 @@ class Batch:
         return int(starts.min()), int(starts.max())
 
     def day_groups(self) -> DayGroups:
-        """One int64 key per (installation, local day ordinal), sorted, and each row's index
-        into them: day ordinals stay below 2**20 until the year 2870."""
-        installation, start = self.columns[0], self.columns[1]
-        keys, group_of = np.unique(installation << 20 | day_numbers(start), return_inverse=True)
-        return keys, group_of
+        return day_groups(self.columns[0], self.columns[1])
 
     def day_sums(
         self, groups: DayGroups | None = None
